@@ -1,0 +1,152 @@
+"""Turning what a resident types into a fact value, or ``None`` when it is not clear.
+
+Plain functions over the vocabulary in ``vocabulary.toml``, compiled once at import. A wrong
+value is worse than asking again, so two different answers in one message give ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.eligibility.facts import UNSURE, Fact
+
+HERE = Path(__file__).parent
+VOCABULARY = tomllib.loads((HERE / "vocabulary.toml").read_text(encoding="utf-8"))
+QUESTIONS = tomllib.loads((HERE / "questions.toml").read_text(encoding="utf-8"))
+
+_WORD = re.compile(r"[a-z0-9]+")
+_YEAR_AGE_MIN, _YEAR_AGE_MAX = 10, 120
+
+
+def normalise(text: str) -> str:
+    """Lower case, accents and apostrophes dropped, other punctuation made a space."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    plain = re.sub(r"['\u2019\u2018`]", "", plain)
+    return " ".join(_WORD.findall(plain))
+
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Phrases for each answer of one question, longest first, so longer phrases win."""
+
+    phrases: tuple[tuple[Phrase, Fact], ...]
+    absorbs: dict[Fact, tuple[Fact, ...]]
+
+    def matches(self, words: list[str]) -> tuple[set[Fact], list[str]]:
+        """Every answer named in ``words`` (each word counts once), and the words left over."""
+        used = [False] * len(words)
+        found: set[Fact] = set()
+        for phrase, value in self.phrases:
+            size = len(phrase)
+            for start in range(len(words) - size + 1):
+                end = start + size
+                if tuple(words[start:end]) == phrase and not any(used[start:end]):
+                    used[start:end] = [True] * size
+                    found.add(value)
+        for value in list(found):
+            found.difference_update(self.absorbs.get(value, ()))
+        return found, [word for word, taken in zip(words, used, strict=True) if not taken]
+
+
+def _compile(question_id: str) -> Vocabulary:
+    answers = VOCABULARY["answers"]
+    spec = QUESTIONS[question_id]
+    pairs: list[tuple[Phrase, Fact]] = []
+    for value, phrases in answers.get(question_id, {}).items():
+        pairs += [(tuple(normalise(p).split()), value) for p in phrases]
+    pairs += [(tuple(normalise(p).split()), UNSURE) for p in answers["unsure"]]
+    for word in ("yes", "no"):
+        if word in spec:
+            pairs += [(tuple(normalise(p).split()), spec[word]) for p in answers[word]]
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    absorbs = {k: tuple(v) for k, v in VOCABULARY.get("absorbs", {}).get(question_id, {}).items()}
+    return Vocabulary(tuple(pairs), absorbs)
+
+
+VOCABULARIES = {question_id: _compile(question_id) for question_id in QUESTIONS}
+KEYWORDS = {
+    normalise(phrase): action
+    for action, phrases in VOCABULARY["keywords"].items()
+    for phrase in phrases
+}
+SPANISH_GREETINGS = frozenset(normalise(p) for p in VOCABULARY["spanish_greetings"])
+
+
+def keyword(text: str) -> str | None:
+    """The command a whole message names (``help``, ``stop``...), if it is one."""
+    return KEYWORDS.get(normalise(text))
+
+
+def is_spanish_greeting(text: str) -> bool:
+    return normalise(text) in SPANISH_GREETINGS
+
+
+def _year(number: str, this_year: int) -> int | None:
+    """Four digits as written; two digits are 20yy unless that is after this year, then 19yy."""
+    if len(number) == 4:
+        year = int(number)
+    elif len(number) == 2:
+        year = 2000 + int(number)
+        if year > this_year:
+            year -= 100
+    else:
+        return None
+    return year if 1900 <= year <= this_year else None
+
+
+def _age_range(number: str) -> str | None:
+    age = int(number)
+    if not _YEAR_AGE_MIN <= age <= _YEAR_AGE_MAX:
+        return None
+    if age < 18:
+        return "under_18"
+    return "18_20" if age <= 20 else "21_plus"
+
+
+def _numbers(question_id: str, words: list[str], this_year: int) -> tuple[set[Fact], bool]:
+    """Values read from the numbers in a year or age answer, and whether any number was bad."""
+    kind = QUESTIONS[question_id]["kind"]
+    values: set[Fact] = set()
+    bad = False
+    for word in words:
+        if not word.isdigit():
+            continue
+        value = _year(word, this_year) if kind == "year" else _age_range(word)
+        if value is None:
+            bad = True
+        else:
+            values.add(value)
+    return values, bad
+
+
+def understand(question_id: str, text: str, this_year: int) -> Fact | None:
+    """The value ``text`` gives for the question, or ``None`` to ask again with a hint."""
+    spec = QUESTIONS[question_id]
+    raw = text.strip().lower()
+    if raw in spec["choices"]:
+        return raw
+    if raw and set(raw) <= {"?"}:
+        return UNSURE
+    words = normalise(text).split()
+    if not words:
+        return None
+    if spec["kind"] == "choice":
+        if len(words) == 1 and words[0].isdigit():
+            number = int(words[0])
+            return spec["choices"][number - 1] if 1 <= number <= len(spec["choices"]) else None
+        found, _ = VOCABULARIES[question_id].matches(words)
+    else:
+        found, rest = VOCABULARIES[question_id].matches(words)
+        numbers, bad = _numbers(question_id, rest, this_year)
+        if bad and not numbers and not found:
+            return None
+        found |= numbers
+    return found.pop() if len(found) == 1 else None
