@@ -33,7 +33,7 @@ def test_the_alphabet_is_crockford_base32():
     assert len(set(ALPHABET)) == 32
 
 
-@pytest.mark.parametrize("reference", VALID_VECTORS + [VALID_WITH_ONES])
+@pytest.mark.parametrize("reference", [*VALID_VECTORS, VALID_WITH_ONES])
 def test_the_spec_vectors_are_valid(reference):
     assert parse(reference) == ParsedReference(ReferenceStatus.VALID, reference)
     assert is_valid(reference)

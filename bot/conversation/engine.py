@@ -150,7 +150,9 @@ def _back(state: State) -> Turn:
         return _current(state, catalog.text(lang, "back_nothing"))
     last = state.history[-1]
     answers = {k: v for k, v in state.answers.items() if k != last}
-    reopened = replace(state, answers=answers, history=state.history[:-1], question=last, done=False)
+    reopened = replace(
+        state, answers=answers, history=state.history[:-1], question=last, done=False
+    )
     return _current(reopened, catalog.text(lang, "back"), events=frozenset({"reopened"}))
 
 

@@ -81,9 +81,7 @@ def _condition(fact: str, spec: object) -> Condition:
         options = tuple(operand)
         return Condition(fact, lambda f: f[fact] in options, options)
     if operator == "at_least":
-        return Condition(
-            fact, lambda f: f[fact] != UNSURE and f[fact] >= operand, (operand,)
-        )
+        return Condition(fact, lambda f: f[fact] != UNSURE and f[fact] >= operand, (operand,))
     raise ValueError(f"Unknown operator {operator!r} for {fact!r} in {RULES_FILE.name}")
 
 
@@ -174,7 +172,5 @@ def evaluate(facts: Mapping[str, Fact], policy: Policy = POLICY) -> Decision:
     full = complete(facts)
     rule = deciding_rule(full, policy)
     read = set().union(*(r.facts_read for r in policy.rules[: rule.number]))
-    notes = tuple(
-        reason for reason, fact in policy.notes if fact in read and full[fact] == UNSURE
-    )
+    notes = tuple(reason for reason, fact in policy.notes if fact in read and full[fact] == UNSURE)
     return Decision(rule.outcome, (rule.reason, *notes), route(full, rule.outcome, policy))

@@ -59,8 +59,7 @@ OFFICE_DETAILS = {
 def domains(years: tuple[int | str, ...]) -> dict[str, tuple[int | str, ...]]:
     """Every fact's values in asking order, with the given years."""
     return {
-        fact: years if fact == "conviction_year" else CONTRACT_VALUES[fact]
-        for fact in ASKING_ORDER
+        fact: years if fact == "conviction_year" else CONTRACT_VALUES[fact] for fact in ASKING_ORDER
     }
 
 
@@ -69,7 +68,7 @@ def filled(facts: Mapping[str, int | str]) -> dict[str, int | str]:
     return {fact: facts.get(fact, "unsure") for fact in ASKING_ORDER}
 
 
-def contract_rule(facts: Mapping[str, int | str]) -> tuple[int, str, str]:
+def contract_rule(facts: Mapping[str, int | str]) -> tuple[int, str, str]:  # noqa: C901 (the table, row by row)
     """(rule number, outcome, reason) of the first matching row of the contract's table."""
     f = filled(facts)
     offense = f["offense"]
@@ -88,9 +87,7 @@ def contract_rule(facts: Mapping[str, int | str]) -> tuple[int, str, str]:
         return 6, "review", "juvenile"
     if offense == "possession":
         return 7, "dismiss", "possession"
-    if (
-        f["level"] == "misdemeanor"
-    ):  # unsure is a felony, so only an explicit misdemeanor
+    if f["level"] == "misdemeanor":  # unsure is a felony, so only an explicit misdemeanor
         return 8, "dismiss", "misdemeanor"
     if f["disqualifying_record"] != "no":
         return 9, "review", "possible_disqualifier"
@@ -119,9 +116,7 @@ def contract_outcome_and_office(facts: Mapping[str, int | str]) -> tuple[str, st
     return outcome, contract_office(facts, outcome)
 
 
-def could_change(
-    question: str, answers: Mapping[str, int | str], years=WALK_YEARS
-) -> bool:
+def could_change(question: str, answers: Mapping[str, int | str], years=WALK_YEARS) -> bool:
     """Brute force: for some answers to the other open questions, two answers to ``question``
     give a different outcome or office."""
     doms = domains(years)
@@ -137,9 +132,7 @@ def could_change(
     return False
 
 
-def contract_next_question(
-    answers: Mapping[str, int | str], years=WALK_YEARS
-) -> str | None:
+def contract_next_question(answers: Mapping[str, int | str], years=WALK_YEARS) -> str | None:
     """The first open question, in order, whose answer could change outcome or office."""
     for question in ASKING_ORDER:
         if question not in answers and could_change(question, answers, years):

@@ -137,9 +137,7 @@ def test_every_conversation_path_asks_exactly_the_first_question_that_could_chan
             leaves += 1
             # Settled: the answers so far already give what every completion gives.
             decision = evaluate(answers)
-            if (decision.outcome, decision.office.id) != contract_outcome_and_office(
-                answers
-            ):
+            if (decision.outcome, decision.office.id) != contract_outcome_and_office(answers):
                 mismatches.append((dict(answers), "settled result", decision.as_json()))
             return
         if (
@@ -199,15 +197,11 @@ def test_a_full_set_of_answers_leaves_nothing_to_ask():
     assert next_question(facts) is None
 
 
-ANY_YEAR = st.one_of(
-    st.sampled_from(WALK_YEARS), st.integers(min_value=1900, max_value=2030)
-)
+ANY_YEAR = st.one_of(st.sampled_from(WALK_YEARS), st.integers(min_value=1900, max_value=2030))
 ANY_ANSWERS = st.fixed_dictionaries(
     {},
     optional={
-        fact: ANY_YEAR
-        if fact == "conviction_year"
-        else st.sampled_from(CONTRACT_VALUES[fact])
+        fact: ANY_YEAR if fact == "conviction_year" else st.sampled_from(CONTRACT_VALUES[fact])
         for fact in ASKING_ORDER
     },
 )

@@ -30,9 +30,7 @@ BAD_VALUES = [
 
 
 @pytest.mark.parametrize(("field", "value"), BAD_VALUES)
-def test_a_value_outside_the_contract_raises_a_fact_error_naming_the_field(
-    field, value
-):
+def test_a_value_outside_the_contract_raises_a_fact_error_naming_the_field(field, value):
     with pytest.raises(FactError) as raised:
         validate_facts({field: value}, THIS_YEAR)
     assert raised.value.field == field
@@ -63,9 +61,7 @@ def test_unsure_is_valid_for_every_fact(field):
 
 @pytest.mark.parametrize("year", [1900, 1999, 2016, 2017, THIS_YEAR])
 def test_integer_years_from_1900_to_this_year_are_valid(year):
-    assert validate_facts({"conviction_year": year}, THIS_YEAR) == {
-        "conviction_year": year
-    }
+    assert validate_facts({"conviction_year": year}, THIS_YEAR) == {"conviction_year": year}
 
 
 def test_the_year_limit_follows_the_given_this_year():
@@ -83,9 +79,7 @@ YEARS = st.one_of(st.integers(min_value=1900, max_value=THIS_YEAR), st.just("uns
 VALID = st.fixed_dictionaries(
     {},
     optional={
-        fact: YEARS
-        if fact == "conviction_year"
-        else st.sampled_from(CONTRACT_VALUES[fact])
+        fact: YEARS if fact == "conviction_year" else st.sampled_from(CONTRACT_VALUES[fact])
         for fact in ASKING_ORDER
     },
 )

@@ -1,0 +1,58 @@
+"""Record Check: the Flask application factory. ``gunicorn app:app`` serves ``app`` below."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from bot import cli, config, errors
+from bot.channels import chat, eligibility, health, pages, sms
+from bot.db import configure_sqlite, db, migrate
+
+ROOT = Path(__file__).resolve().parent
+log = logging.getLogger("bot")
+
+
+def _is_serving() -> bool:
+    """True in a web server process, false for commands such as ``flask db upgrade``."""
+    command = click.get_current_context(silent=True)
+    if command is not None:
+        return command.info_name == "run"
+    return any(name in sys.modules for name in ("gunicorn", "uwsgi", "waitress"))
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: settings, database, the channels and the commands."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.from_environment(Path(app.instance_path)))
+    if overrides:
+        app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if _is_serving() and not (app.debug or app.testing):
+        config.check_required(app.config)
+    if app.config["TWILIO_SKIP_VALIDATION"]:
+        log.warning("TWILIO_SKIP_VALIDATION is on: /sms accepts unsigned requests. Local use only!")
+    if app.config["TRUST_PROXY"]:
+        proxies = app.config["TRUST_PROXY"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+    for blueprint in (sms.bp, chat.bp, eligibility.bp, health.bp, pages.bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    cli.register(app)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Thin adapters between the outside world and the core: parse, call, render."""

@@ -1,0 +1,81 @@
+"""The stored records: conversations, inquiries (one check each) and their messages.
+
+A conversation is one resident on one channel (a phone number, or a web chat id) and holds the
+engine's state; each check it runs is an inquiry with its own reference; every message in or
+out is kept with the inquiry it belongs to, so staff can read the whole thread.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Conversation(db.Model):
+    __tablename__ = "conversation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    inquiries: Mapped[list[Inquiry]] = relationship(
+        back_populates="conversation", order_by="Inquiry.id"
+    )
+
+
+class Inquiry(db.Model):
+    __tablename__ = "inquiry"
+    __table_args__ = (
+        Index("ix_inquiry_office_created", "office", "created_at"),
+        Index("ix_inquiry_conversation", "conversation_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"))
+    channel: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    reasons: Mapped[list[str] | None] = mapped_column(JSON)
+    office: Mapped[str | None] = mapped_column(String(32))
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    conversation: Mapped[Conversation] = relationship(back_populates="inquiries")
+    messages: Mapped[list[Message]] = relationship(back_populates="inquiry", order_by="Message.id")
+
+
+class Message(db.Model):
+    __tablename__ = "message"
+    __table_args__ = (Index("ix_message_conversation", "conversation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"))
+    inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiry.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(3))  # "in" from the resident, "out" from us
+    body: Mapped[str | None] = mapped_column(Text)
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    inquiry: Mapped[Inquiry] = relationship(back_populates="messages")
