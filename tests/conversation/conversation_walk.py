@@ -8,7 +8,6 @@ switch, opting out and back in, texting after the result, coming back after the 
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -70,28 +69,51 @@ def answers_for(state: State | None) -> tuple[str, ...]:
     return tuple(str(number) for number in range(1, len(spec["choices"]) + 1))
 
 
+#: While opted out, what is tried: texts that must get no reply, and the three ways back in.
+OPTED_OUT_PROBES: tuple[tuple[str, str, dict[str, bool]], ...] = (
+    ("not understood", "blah", {}),
+    ("help", "HELP", {}),
+    ("back", "BACK", {}),
+    ("stop", "STOP", {}),
+    ("spanish", "ES", {}),
+    ("start", "START", {}),
+    ("unstop", "UNSTOP", {}),
+    ("yes", "YES", {}),
+    ("after a long pause", "hi", {"idle_expired": True}),
+)
+
+
 def inputs(state: State | None) -> Iterator[tuple[str, str, dict[str, bool]]]:
     for answer in answers_for(state):
         yield ("answer", answer, {})
+    if state is not None and state.opted_out:
+        yield from OPTED_OUT_PROBES
+        return
     if state is not None and state.done:
         yield ("text after the result", "thanks", {})
     yield from PROBES
 
 
-def key(state: State | None) -> str:
-    return "" if state is None else json.dumps(state.as_json(), sort_keys=True)
+def key(state: State | None) -> tuple[object, ...]:
+    """What tells states apart (cheaper than their JSON, which the walk would spend most time on)."""
+    if state is None:
+        return ()
+    fields = (state.language, state.started, state.question, state.done, state.reference)
+    return (*fields, state.opted_out, state.history, tuple(sorted(state.answers.items())))
 
 
-def walk(channel: Channel, first_texts: tuple[str, ...]) -> tuple[Step, ...]:
-    """Every step from every reachable state, breadth first from the given first texts."""
+def walk(
+    channel: Channel, first_texts: tuple[str, ...], languages: frozenset[str]
+) -> tuple[Step, ...]:
+    """Every step from every reachable state in ``languages``, breadth first from the first texts."""
     steps: list[Step] = []
-    seen: set[str] = set()
+    seen: set[tuple[object, ...]] = set()
     queue: deque[State] = deque()
 
     def take(before: State | None, label: str, text: str, changes: dict[str, bool]) -> None:
         turn = reply(before, text, context(channel, **changes))
         steps.append(Step(before, label, text, turn))
-        if key(turn.state) not in seen:
+        if turn.state.language in languages and key(turn.state) not in seen:
             seen.add(key(turn.state))
             queue.append(turn.state)
 
@@ -109,12 +131,13 @@ def walk(channel: Channel, first_texts: tuple[str, ...]) -> tuple[Step, ...]:
 @cache
 def sms_walk() -> tuple[Step, ...]:
     """The SMS walk in both languages: starting in English, and starting in Spanish."""
-    return walk("sms", ("Hi", "Hola", "ES"))
+    return walk("sms", ("Hi", "Hola", "ES"), frozenset({"en", "es"}))
 
 
 @cache
 def web_walk() -> tuple[Step, ...]:
-    return walk("web", ("Hi", "Hola", "ES"))
+    """The web chat walk, in English only: it is there to read what the web chat says."""
+    return walk("web", ("Hi",), frozenset({"en"}))
 
 
 def sms_replies(language: str) -> dict[str, Step]:
