@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot import cli, config, errors
 from bot.channels import chat, eligibility, health, pages, sms
 from bot.db import configure_sqlite, db, migrate
+from bot.extensions import csrf
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("bot")
@@ -48,8 +49,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():
         configure_sqlite(db.engine)
 
-    for blueprint in (sms.bp, chat.bp, eligibility.bp, health.bp, pages.bp):
+    csrf.init_app(app)
+    for blueprint in (sms.bp, chat.bp, eligibility.bp, health.bp):
+        csrf.exempt(blueprint)  # signed by Twilio, or a JSON API without cookies
         app.register_blueprint(blueprint)
+    app.register_blueprint(pages.bp)
     errors.register(app)
     cli.register(app)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from bot import store
 from bot.conversation import catalog
@@ -12,6 +12,19 @@ from bot.conversation.engine import State
 from bot.errors import ApiError
 
 bp = Blueprint("chat", __name__, url_prefix="/api")
+
+
+@bp.after_request
+def allow_embedding_sites(response: Response) -> Response:
+    """CORS for the county sites in EMBED_ORIGINS only, so the widget works there and nowhere else."""
+    origin = request.headers.get("Origin")
+    if request.path.startswith("/api/chat") and origin in current_app.config["EMBED_ORIGINS"]:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    response.headers.add("Vary", "Origin")
+    return response
 
 
 def json_object(required: bool) -> dict[str, Any]:
@@ -30,12 +43,17 @@ def state_json(state: State) -> dict[str, Any]:
         "question": None,
         "done": state.done,
         "answers": dict(state.answers),
+        "language": state.language,
+        # Words for the page and widget to show; the contract's keys above stay machine values.
+        "display": {"answered": catalog.answered(state.language, state.answers)},
     }
     if state.question is not None and not state.done:
         body["question"] = catalog.question(state.language, state.question).as_json()
     decision = state.decision
     if decision is not None:
         body["result"] = {**decision.as_json(), "reference": state.reference}
+        body["display"]["outcome"] = catalog.outcome_text(state.language, decision.outcome)
+        body["display"]["office"] = catalog.office_name(state.language, decision.office.id)
     return body
 
 

@@ -72,3 +72,22 @@ def question(language: str, question_id: str) -> QuestionView:
     return QuestionView(
         question_id, wording["text"], choices, numbered, hint, wording.get("short", wording["text"])
     )
+
+
+def answer_label(language: str, question_id: str, value: object) -> str:
+    """How an answer reads back to the resident: a choice's label, or the year as typed."""
+    labels = CATALOGS[language]["question"][question_id]["choices"]
+    return labels.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def answered(language: str, answers: dict[str, object]) -> list[dict[str, str]]:
+    """The answers so far, in asking order, in words, so a resident can check what was heard."""
+    return [
+        {
+            "id": question_id,
+            "question": question(language, question_id).short,
+            "answer": answer_label(language, question_id, answers[question_id]),
+        }
+        for question_id in QUESTIONS
+        if question_id in answers
+    ]
