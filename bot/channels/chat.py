@@ -16,7 +16,7 @@ bp = Blueprint("chat", __name__, url_prefix="/api")
 
 @bp.after_request
 def allow_embedding_sites(response: Response) -> Response:
-    """CORS for the county sites in EMBED_ORIGINS only, so the widget works there and nowhere else."""
+    """CORS for the county sites in EMBED_ORIGINS only: the widget works there, nowhere else."""
     origin = request.headers.get("Origin")
     if request.path.startswith("/api/chat") and origin in current_app.config["EMBED_ORIGINS"]:
         response.headers["Access-Control-Allow-Origin"] = origin
