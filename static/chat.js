@@ -71,7 +71,7 @@
     function addMessages(messages) {
       messages.forEach(function (m) {
         var who = m.from === "resident" ? words.you : words.bot;
-        log.appendChild(el("li", { "class": "rc-msg rc-" + m.from }, [
+        log.appendChild(el("p", { "class": "rc-msg rc-" + m.from }, [
           el("span", { "class": "rc-who", text: who + ": " }), document.createTextNode(m.text)
         ]));
       });
@@ -187,7 +187,7 @@
     }
 
     root.textContent = "";
-    log = el("ol", { "class": "rc-log", role: "log", "aria-live": "polite", "aria-label": words.conversation });
+    log = el("div", { "class": "rc-log", role: "log", "aria-live": "polite", "aria-label": words.conversation });
     status = el("p", { "class": "rc-status", role: "status", "aria-live": "polite" });
     body = el("div", { "class": "rc-body" });
     [log, status, body].forEach(function (node) { root.appendChild(node); });

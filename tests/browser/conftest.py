@@ -1,0 +1,93 @@
+"""A real server and Debian's Chromium for browser tests (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import make_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+EMBED_PAGE = Path(__file__).parent / "embed_page"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing in CI: .ci/run installs it with apt")
+    pytest.skip(
+        f"Browser tests skipped: {CHROMIUM} is not installed (apt-get install chromium).",
+        allow_module_level=True,
+    )
+
+
+class Server:
+    """Serve a WSGI app or a folder on a free local port, in a thread."""
+
+    def __init__(self, server) -> None:  # noqa: ANN001
+        self.server = server
+        self.url = f"http://127.0.0.1:{server.server_port}"
+        self.thread = threading.Thread(target=server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def embed_site() -> Iterator[Server]:
+    """A second origin: a static county page that embeds the widget."""
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(EMBED_PAGE))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = Server(ThreadingHTTPServer(("127.0.0.1", 0), handler))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_app(database_url: str, embed_site: Server):  # noqa: ANN201
+    app = make_app(database_url, EMBED_ORIGINS=[embed_site.url])
+    server = Server(make_server("127.0.0.1", 0, app, threaded=True))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):  # noqa: ANN001, ANN201
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
