@@ -40,7 +40,7 @@ if not Path(CHROMIUM).exists():
 class Server:
     """Serve a WSGI app or a folder on a free local port, in a thread."""
 
-    def __init__(self, server) -> None:  # noqa: ANN001
+    def __init__(self, server) -> None:
         self.server = server
         self.url = f"http://127.0.0.1:{server.server_port}"
         self.thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -61,7 +61,7 @@ def embed_site() -> Iterator[Server]:
 
 
 @pytest.fixture
-def live_app(database_url: str, embed_site: Server):  # noqa: ANN201
+def live_app(database_url: str, embed_site: Server):
     app = make_app(database_url, EMBED_ORIGINS=[embed_site.url])
     server = Server(make_server("127.0.0.1", 0, app, threaded=True))
     yield server
@@ -69,7 +69,7 @@ def live_app(database_url: str, embed_site: Server):  # noqa: ANN201
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -79,7 +79,7 @@ def browser():  # noqa: ANN201
 
 
 @pytest.fixture
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page

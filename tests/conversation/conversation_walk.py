@@ -95,7 +95,7 @@ def inputs(state: State | None) -> Iterator[tuple[str, str, dict[str, bool]]]:
 
 
 def key(state: State | None) -> tuple[object, ...]:
-    """What tells states apart (cheaper than their JSON, which the walk would spend most time on)."""
+    """What tells states apart; cheaper than their JSON, which would take most of the time."""
     if state is None:
         return ()
     fields = (state.language, state.started, state.question, state.done, state.reference)
@@ -105,7 +105,7 @@ def key(state: State | None) -> tuple[object, ...]:
 def walk(
     channel: Channel, first_texts: tuple[str, ...], languages: frozenset[str]
 ) -> tuple[Step, ...]:
-    """Every step from every reachable state in ``languages``, breadth first from the first texts."""
+    """Every step from every state reachable in ``languages``, breadth first."""
     steps: list[Step] = []
     seen: set[tuple[object, ...]] = set()
     queue: deque[State] = deque()
@@ -132,12 +132,6 @@ def walk(
 def sms_walk() -> tuple[Step, ...]:
     """The SMS walk in both languages: starting in English, and starting in Spanish."""
     return walk("sms", ("Hi", "Hola", "ES"), frozenset({"en", "es"}))
-
-
-@cache
-def web_walk() -> tuple[Step, ...]:
-    """The web chat walk, in English only: it is there to read what the web chat says."""
-    return walk("web", ("Hi",), frozenset({"en"}))
 
 
 def sms_replies(language: str) -> dict[str, Step]:
