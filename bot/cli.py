@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import with_appcontext
 
-from bot import clock, reference
+from bot import clock, reference, retention
 from bot.conversation.engine import Context, State, reply
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(chat_command)
+    app.cli.add_command(purge_command)
 
 
 @click.command("chat")
@@ -28,3 +30,15 @@ def chat_command() -> None:
         turn = reply(state, text, context)
         state = turn.state
         click.echo(f"bot> {turn.sms_text() or '(no reply)'}")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Erase inquiry content older than RETENTION_DAYS; counts and opt-outs are kept."""
+    days = current_app.config["RETENTION_DAYS"]
+    purged = retention.purge(clock.now(), days)
+    click.echo(
+        f"Erased content older than {days} days: {purged.inquiries} inquiries, "
+        f"{purged.messages} messages, {purged.conversations} phone numbers."
+    )

@@ -167,9 +167,12 @@ def _run_turn(
     """Run the engine on the stored state; a restart opens a new inquiry, keeping the old."""
     previous = State.from_json(conversation.state) if conversation.state else None
     turn = reply(previous, text, context)
-    inquiry = _current_inquiry(conversation) or _new_inquiry(conversation, turn.state.language)
+    inquiry = _current_inquiry(conversation)
+    fresh = inquiry is None
+    if inquiry is None:
+        inquiry = _new_inquiry(conversation, turn.state.language)
     received_by = inquiry
-    if "restarted" in turn.events:
+    if "restarted" in turn.events or ("started" in turn.events and not fresh):
         inquiry = _new_inquiry(conversation, turn.state.language)
     _save_state(conversation, inquiry, turn.state)
     return turn, received_by, inquiry
