@@ -1,4 +1,4 @@
-"""``flask --app app purge``: personal content goes after RETENTION_DAYS, counts and opt-outs stay."""
+"""``flask --app app purge``: content goes after RETENTION_DAYS; counts and opt-outs stay."""
 
 from __future__ import annotations
 
