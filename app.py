@@ -12,7 +12,7 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import cli, config, errors
+from bot import cli, config, errors, logs
 from bot.channels import chat, eligibility, health, pages, sms
 from bot.db import configure_sqlite, db, migrate
 from bot.extensions import csrf
@@ -32,6 +32,7 @@ def _is_serving() -> bool:
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, the channels and the commands."""
     app = Flask(__name__, instance_relative_config=True)
+    logs.configure(app)
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     if overrides:
         app.config.update(overrides)
