@@ -102,10 +102,8 @@ def key(state: State | None) -> tuple[object, ...]:
     return (*fields, state.opted_out, state.history, tuple(sorted(state.answers.items())))
 
 
-def walk(
-    channel: Channel, first_texts: tuple[str, ...], languages: frozenset[str]
-) -> tuple[Step, ...]:
-    """Every step from every state reachable in ``languages``, breadth first."""
+def walk(channel: Channel, first_texts: tuple[str, ...]) -> tuple[Step, ...]:
+    """Every step from every reachable state, breadth first from ``first_texts``."""
     steps: list[Step] = []
     seen: set[tuple[object, ...]] = set()
     queue: deque[State] = deque()
@@ -113,7 +111,7 @@ def walk(
     def take(before: State | None, label: str, text: str, changes: dict[str, bool]) -> None:
         turn = reply(before, text, context(channel, **changes))
         steps.append(Step(before, label, text, turn))
-        if turn.state.language in languages and key(turn.state) not in seen:
+        if key(turn.state) not in seen:
             seen.add(key(turn.state))
             queue.append(turn.state)
 
@@ -131,7 +129,7 @@ def walk(
 @cache
 def sms_walk() -> tuple[Step, ...]:
     """The SMS walk in both languages: starting in English, and starting in Spanish."""
-    return walk("sms", ("Hi", "Hola", "ES"), frozenset({"en", "es"}))
+    return walk("sms", ("Hi", "Hola", "ES"))
 
 
 def sms_replies(language: str) -> dict[str, Step]:
