@@ -6,17 +6,20 @@ for a new web chat), stores the new state and sends what the turn says, in one t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 from bot.conversation import catalog
 from bot.conversation.catalog import QuestionView
+from bot.conversation.segments import segments
 from bot.conversation.understanding import is_spanish_greeting, keyword, normalise, understand
 from bot.eligibility import Decision, evaluate, next_question
 from bot.eligibility.facts import Fact
 
 Channel = Literal["sms", "web"]
+#: Every English reply fits one SMS segment, every Spanish one two (SPEC section 4).
+SMS_SEGMENTS = {"en": 1, "es": 2}
 
 
 @dataclass(frozen=True)
@@ -64,13 +67,29 @@ class Turn:
     events: frozenset[str] = frozenset()
 
     def sms_text(self) -> str | None:
-        """One SMS message, or ``None`` when nothing is to be sent."""
+        """One SMS message within the language's segment budget, or ``None`` to send nothing.
+
+        When everything does not fit, the question's short form is used, then the lead-in
+        lines ("OK, English.") are dropped from the front; the question or result always stays.
+        """
         if self.silent:
             return None
-        pieces = list(self.parts)
-        if self.ask is not None:
-            pieces.append(self.ask.sms(retry=self.retry))
-        return " ".join(pieces)
+        budget = SMS_SEGMENTS[self.state.language]
+        candidates = list(self._sms_candidates())
+        for text in candidates:
+            if segments(text) <= budget:
+                return text
+        return candidates[-1]
+
+    def _sms_candidates(self) -> Iterator[str]:
+        keep = 0 if self.ask is not None else 1
+        for start in range(len(self.parts) - keep + 1):
+            leads = list(self.parts[start:])
+            if self.ask is None:
+                yield " ".join(leads)
+                continue
+            for short in sorted({self.retry, True}):
+                yield " ".join([*leads, self.ask.sms(retry=short)])
 
     def web_messages(self) -> list[str]:
         if self.silent:
@@ -174,10 +193,12 @@ def _stop(state: State, context: Context) -> Turn:
 
 def _first_contact(state: State, text: str, command: str | None, context: Context) -> Turn:
     """The first text gets a welcome and the first question, whatever it said."""
+    spanish = is_spanish_greeting(text)
     if command == "help":
-        return Turn(state, (catalog.text(state.language, "help"),))
+        language = "es" if spanish else state.language
+        return Turn(replace(state, language=language), (catalog.text(language, "help"),))
     language = state.language
-    if command == "es" or is_spanish_greeting(text):
+    if command == "es" or spanish:
         language = "es"
     elif command == "en":
         language = "en"

@@ -102,7 +102,16 @@ def _year(number: str, this_year: int) -> int | None:
     return year if 1900 <= year <= this_year else None
 
 
+def _choice(choices: list[str], number: str) -> str | None:
+    """A numbered choice ("2" is the second); other numbers are not choices."""
+    if len(number) > 2 or not 1 <= int(number) <= len(choices):
+        return None
+    return choices[int(number) - 1]
+
+
 def _age_range(number: str) -> str | None:
+    if len(number) > 3:
+        return None
     age = int(number)
     if not _YEAR_AGE_MIN <= age <= _YEAR_AGE_MAX:
         return None
@@ -139,10 +148,11 @@ def understand(question_id: str, text: str, this_year: int) -> Fact | None:
     if not words:
         return None
     if spec["kind"] == "choice":
-        if len(words) == 1 and words[0].isdigit():
-            number = int(words[0])
-            return spec["choices"][number - 1] if 1 <= number <= len(spec["choices"]) else None
-        found, _ = VOCABULARIES[question_id].matches(words)
+        found, rest = VOCABULARIES[question_id].matches(words)
+        numbers = [_choice(spec["choices"], word) for word in rest if word.isdigit()]
+        if len(words) == 1 and words[0].isdigit() and numbers[0] is None:
+            return None
+        found |= {value for value in numbers if value is not None}
     else:
         found, rest = VOCABULARIES[question_id].matches(words)
         numbers, bad = _numbers(question_id, rest, this_year)

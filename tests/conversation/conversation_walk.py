@@ -18,7 +18,7 @@ from bot.conversation.engine import Channel, Context, State, Turn, reply
 from bot.conversation.understanding import QUESTIONS
 
 #: A valid reference (the check character is right) made of wide letters; all have one length.
-REFERENCE = "SAC-WWWW-WWW7"
+REFERENCE = "SAC-WWWW-WWW8"
 
 YEAR_ANSWERS = ("2009", "2016", "2017", "not sure")
 AGE_ANSWERS = ("19", "17", "25", "not sure")
