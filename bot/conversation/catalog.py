@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.conversation.understanding import QUESTIONS
+from bot.conversation.understanding_data import QUESTIONS
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"

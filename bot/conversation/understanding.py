@@ -7,16 +7,14 @@ value is worse than asking again, so two different answers in one message give `
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
+from bot.conversation.numbers import words_to_digits
+from bot.conversation.understanding_data import QUESTIONS, VOCABULARY
 from bot.eligibility.facts import UNSURE, Fact
-
-HERE = Path(__file__).parent
-VOCABULARY = tomllib.loads((HERE / "vocabulary.toml").read_text(encoding="utf-8"))
-QUESTIONS = tomllib.loads((HERE / "questions.toml").read_text(encoding="utf-8"))
 
 _WORD = re.compile(r"[a-z0-9]+")
 _YEAR_AGE_MIN, _YEAR_AGE_MAX = 10, 120
@@ -33,12 +31,33 @@ def normalise(text: str) -> str:
 Phrase = tuple[str, ...]
 
 
+FUZZY_MIN_LENGTH = 5  # shorter words are too easy to confuse ("no" and "on")
+FUZZY_CUTOFF = 84  # about one typo in a word of six or more letters
+FUZZY_MARGIN = 4  # a near tie between two different answers is not a guess we make
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """Phrases for each answer of one question, longest first, so longer phrases win."""
 
     phrases: tuple[tuple[Phrase, Fact], ...]
     absorbs: dict[Fact, tuple[Fact, ...]]
+    single_words: dict[str, Fact]
+
+    def fuzzy(self, word: str) -> Fact | None:
+        """The answer a misspelt word most likely means ("sacremento"), if it is clear."""
+        if len(word) < FUZZY_MIN_LENGTH or word.isdigit():
+            return None
+        best = process.extract(
+            word, self.single_words.keys(), scorer=fuzz.ratio, limit=3, score_cutoff=FUZZY_CUTOFF
+        )
+        if not best:
+            return None
+        value = self.single_words[best[0][0]]
+        rivals = [s for w, s, _ in best[1:] if self.single_words[w] != value]
+        if rivals and best[0][1] - rivals[0] < FUZZY_MARGIN:
+            return None
+        return value
 
     def matches(self, words: list[str]) -> tuple[set[Fact], list[str]]:
         """Every answer named in ``words`` (each word counts once), and the words left over."""
@@ -51,9 +70,14 @@ class Vocabulary:
                 if tuple(words[start:end]) == phrase and not any(used[start:end]):
                     used[start:end] = [True] * size
                     found.add(value)
+        rest = [word for word, taken in zip(words, used, strict=True) if not taken]
+        for word in rest:
+            guess = self.fuzzy(word)
+            if guess is not None:
+                found.add(guess)
         for value in list(found):
             found.difference_update(self.absorbs.get(value, ()))
-        return found, [word for word, taken in zip(words, used, strict=True) if not taken]
+        return found, rest
 
 
 def _compile(question_id: str) -> Vocabulary:
@@ -68,7 +92,8 @@ def _compile(question_id: str) -> Vocabulary:
             pairs += [(tuple(normalise(p).split()), spec[word]) for p in answers[word]]
     pairs.sort(key=lambda pair: -len(pair[0]))
     absorbs = {k: tuple(v) for k, v in VOCABULARY.get("absorbs", {}).get(question_id, {}).items()}
-    return Vocabulary(tuple(pairs), absorbs)
+    singles = {phrase[0]: value for phrase, value in pairs if len(phrase) == 1}
+    return Vocabulary(tuple(pairs), absorbs, singles)
 
 
 VOCABULARIES = {question_id: _compile(question_id) for question_id in QUESTIONS}
@@ -155,7 +180,7 @@ def understand(question_id: str, text: str, this_year: int) -> Fact | None:
         found |= {value for value in numbers if value is not None}
     else:
         found, rest = VOCABULARIES[question_id].matches(words)
-        numbers, bad = _numbers(question_id, rest, this_year)
+        numbers, bad = _numbers(question_id, words_to_digits(rest), this_year)
         if bad and not numbers and not found:
             return None
         found |= numbers
