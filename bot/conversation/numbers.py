@@ -48,9 +48,9 @@ def _value(words: list[str]) -> str:
         return f"0{_number(words[1])}"
     first = VALUES.get(words[0])
     plain_compound = len(words) == 2 and first in (20, 30, 40, 50) and VALUES.get(words[1], 10) < 10
-    if first in CENTURIES and len(words) > 1 and not plain_compound:
-        if not any(word in SCALES for word in words):
-            return str(first * 100 + _plain(words[1:]))
+    spoken_year = first in CENTURIES and len(words) > 1 and not plain_compound
+    if spoken_year and not any(word in SCALES for word in words):
+        return str(first * 100 + _plain(words[1:]))
     return str(_plain(words))
 
 
