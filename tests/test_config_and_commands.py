@@ -92,7 +92,7 @@ def test_chat_command_runs_the_sms_conversation_in_the_terminal():
     app = make_app("sqlite://")
     result = app.test_cli_runner().invoke(args=["chat"], input="hi\nyes\nweed possession\n")
     assert result.exit_code == 0
-    assert "Was your conviction in Sacramento County?" in result.output
+    assert "Was your weed case in Sacramento County?" in result.output
     assert "What was the weed conviction for?" in result.output
     assert "What year were you convicted?" in result.output
 

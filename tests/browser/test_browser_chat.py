@@ -93,7 +93,7 @@ def test_going_back_changes_the_answer_shown(page, live_app):
     page.locator(".rc-choice", has_text="No").first.click()
     page.wait_for_selector("text=Your answers (1)")
     page.get_by_role("button", name="Go back").click()
-    page.wait_for_function("!document.querySelector('.rc-answers')")
+    page.wait_for_selector(".rc-answers", state="detached")
     assert "Sacramento County" in page.locator("#rc-question").inner_text()
 
 
