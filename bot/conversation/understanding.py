@@ -16,7 +16,9 @@ from bot.conversation.numbers import words_to_digits
 from bot.conversation.understanding_data import QUESTIONS, VOCABULARY
 from bot.eligibility.facts import UNSURE, Fact
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[a-z]+|[0-9]+")  # "2010ish" is "2010 ish"
+HEDGE = "hedge"
+AGE_WORDS = frozenset(("was", "age", "aged", "tenia", "edad"))
 _YEAR_AGE_MIN, _YEAR_AGE_MAX = 10, 120
 
 
@@ -87,6 +89,7 @@ def _compile(question_id: str) -> Vocabulary:
     for value, phrases in answers.get(question_id, {}).items():
         pairs += [(tuple(normalise(p).split()), value) for p in phrases]
     pairs += [(tuple(normalise(p).split()), UNSURE) for p in answers["unsure"]]
+    pairs += [(tuple(normalise(p).split()), HEDGE) for p in answers["hedges"]]
     for word in ("yes", "no"):
         if word in spec:
             pairs += [(tuple(normalise(p).split()), spec[word]) for p in answers[word]]
@@ -134,6 +137,10 @@ def _choice(choices: list[str], number: str) -> str | None:
     return choices[int(number) - 1]
 
 
+def _after_age_word(words: list[str], index: int) -> bool:
+    return index > 0 and words[index - 1] in AGE_WORDS
+
+
 def _age_range(number: str) -> str | None:
     if len(number) > 3:
         return None
@@ -146,12 +153,19 @@ def _age_range(number: str) -> str | None:
 
 
 def _numbers(question_id: str, words: list[str], this_year: int) -> tuple[set[Fact], bool]:
-    """Values read from the numbers in a year or age answer, and whether any number was bad."""
+    """Values read from the numbers in a year or age answer, and whether any number was bad.
+
+    On the year question an age ("when I was 19") is not a year, and a full year wins over
+    the day and month of a date ("3/15/2007").
+    """
     kind = QUESTIONS[question_id]["kind"]
     values: set[Fact] = set()
     bad = False
-    for word in words:
+    full_year = kind == "year" and any(len(w) == 4 and w.isdigit() for w in words)
+    for index, word in enumerate(words):
         if not word.isdigit():
+            continue
+        if kind == "year" and len(word) < 4 and (full_year or _after_age_word(words, index)):
             continue
         value = _year(word, this_year) if kind == "year" else _age_range(word)
         if value is None:
@@ -184,4 +198,13 @@ def understand(question_id: str, text: str, this_year: int) -> Fact | None:
         if bad and not numbers and not found:
             return None
         found |= numbers
+    return _decide(found)
+
+
+def _decide(found: set[Fact]) -> Fact | None:
+    """One clear answer, or ``None``. Doubt wins: "not sure if felony or misdemeanor" is unsure."""
+    hedged = HEDGE in found
+    found.discard(HEDGE)
+    if UNSURE in found or (hedged and not found):
+        return UNSURE
     return found.pop() if len(found) == 1 else None
