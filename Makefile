@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 DEV_SECRET := instance/dev_secret_key
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint format migrate chat clean
+.PHONY: run test lint format migrate chat clean translations
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -21,6 +21,7 @@ $(DEV_SECRET):
 ## run: install, migrate the local SQLite database and serve on http://127.0.0.1:5000
 run: $(STAMP) $(DEV_SECRET)
 	$(FLASK) db upgrade
+	$(FLASK) demo-admin
 	@echo
 	@echo "Record Check is serving on http://127.0.0.1:5000 (this machine only)."
 	@echo "Local development: the secret is in $(DEV_SECRET), TWILIO_SKIP_VALIDATION=1"
@@ -47,3 +48,9 @@ chat: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## translations: refresh the Spanish page catalogue after changing template wording
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l es
+	$(BIN)/pybabel compile -d translations -l es

@@ -6,7 +6,7 @@
 
   var WORDS = {
     en: {
-      start: "Start the check", startEs: "Empezar en español",
+      start: "Start the check", other: "Empezar en español", otherLanguage: "es", switchTo: "Español",
       intro: "Answer a few questions about your case. You can go back or start over at any time.",
       typed: "Or type your answer", message: "Type a message", send: "Send", back: "Go back",
       restart: "Start over", you: "You", bot: "Record Check", answers: "Your answers",
@@ -17,7 +17,7 @@
       busy: "Too many tries at once. Please wait a minute and try again."
     },
     es: {
-      start: "Start the check", startEs: "Empezar en español",
+      start: "Empezar la revisión", other: "Start in English", otherLanguage: "en", switchTo: "English",
       intro: "Conteste unas preguntas sobre su caso. Puede regresar o empezar de nuevo cuando quiera.",
       typed: "O escriba su respuesta", message: "Escriba un mensaje", send: "Enviar",
       back: "Regresar", restart: "Empezar de nuevo", you: "Usted", bot: "Record Check",
@@ -48,7 +48,7 @@
     var prefix = options.idPrefix || "rc";
     var chat = null;
     var sending = false;
-    var words = WORDS.en;
+    var words = WORDS[options.language] || WORDS.en;
     var log, status, body;
 
     function request(method, url, payload) {
@@ -136,9 +136,11 @@
     }
 
     function navBlock() {
+      var switchWord = words.otherLanguage.toUpperCase();
       return el("div", { "class": "rc-nav" }, [
         el("button", { type: "button", "class": "rc-button rc-link", text: words.back, on: { click: function () { send("BACK", words.back); } } }),
-        el("button", { type: "button", "class": "rc-button rc-link", text: words.restart, on: { click: function () { send("RESTART", words.restart); } } })
+        el("button", { type: "button", "class": "rc-button rc-link", text: words.restart, on: { click: function () { send("RESTART", words.restart); } } }),
+        el("button", { type: "button", "class": "rc-button rc-link", lang: words.otherLanguage, text: words.switchTo, on: { click: function () { send(switchWord, words.switchTo); } } })
       ]);
     }
 
@@ -178,11 +180,13 @@
     }
 
     function startScreen() {
+      var language = WORDS[options.language] ? options.language : "en";
+      words = WORDS[language];
       body.textContent = "";
       body.appendChild(el("div", { "class": "rc-start" }, [
         el("p", { text: words.intro }),
-        el("button", { type: "button", "class": "rc-button rc-primary", text: words.start, on: { click: function () { begin("en"); } } }),
-        el("button", { type: "button", "class": "rc-button", lang: "es", text: words.startEs, on: { click: function () { begin("es"); } } })
+        el("button", { type: "button", "class": "rc-button rc-primary", text: words.start, on: { click: function () { begin(language); } } }),
+        el("button", { type: "button", "class": "rc-button", lang: words.otherLanguage, text: words.other, on: { click: function () { begin(words.otherLanguage); } } })
       ]));
     }
 
@@ -204,5 +208,10 @@
   window.RecordCheck = { mount: mount };
 
   var page = document.querySelector("[data-record-check-page]");
-  if (page) mount(page.querySelector(".rc-mount"), { chatId: page.getAttribute("data-chat-id") });
+  if (page) {
+    mount(page.querySelector(".rc-mount"), {
+      chatId: page.getAttribute("data-chat-id"),
+      language: page.getAttribute("data-language")
+    });
+  }
 })();

@@ -6,6 +6,14 @@
   if (document.querySelector("record-check-widget, .record-check-widget")) return;
   var script = document.currentScript;
   var origin = new URL(script ? script.src : "/widget.js", window.location.href).origin;
+  var pageLanguage = (document.documentElement.lang || navigator.language || "en").slice(0, 2).toLowerCase();
+  var language = pageLanguage === "es" ? "es" : "en";
+  var WORDS = {
+    en: { open: "Check an old marijuana conviction", close: "Close",
+          note: "A free Prop 64 check from Sacramento County. Information, not legal advice." },
+    es: { open: "Revise una condena vieja de marihuana", close: "Cerrar",
+          note: "Una revision gratis de Prop 64 del Condado de Sacramento. Informacion, no consejo legal." }
+  }[language];
 
   function make(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -20,14 +28,14 @@
   shadow.appendChild(make("link", { rel: "stylesheet", href: origin + "/static/widget.css" }));
 
   var launcher = make("button", { type: "button", "class": "rcw-launcher", "aria-expanded": "false", "aria-controls": "rcw-panel" },
-    "Check an old marijuana conviction");
+    WORDS.open);
   var panel = make("section", { id: "rcw-panel", "class": "rcw-panel", role: "dialog", "aria-labelledby": "rcw-title", hidden: "" });
   var head = make("div", { "class": "rcw-head" });
   var title = make("h2", { id: "rcw-title", tabindex: "-1" }, "Record Check");
-  var close = make("button", { type: "button", "class": "rcw-close" }, "Close");
+  var close = make("button", { type: "button", "class": "rcw-close" }, WORDS.close);
   head.appendChild(title);
   head.appendChild(close);
-  var note = make("p", { "class": "rcw-note" }, "A free Prop 64 check from Sacramento County. Information, not legal advice.");
+  var note = make("p", { "class": "rcw-note", lang: language }, WORDS.note);
   var mountPoint = make("div", { "class": "rcw-chat" });
   panel.appendChild(head);
   panel.appendChild(note);
@@ -41,7 +49,7 @@
     launcher.setAttribute("aria-expanded", "true");
     title.focus();
     if (!mounted && window.RecordCheck) {
-      window.RecordCheck.mount(mountPoint, { origin: origin, idPrefix: "rcw" });
+      window.RecordCheck.mount(mountPoint, { origin: origin, idPrefix: "rcw", language: language });
       mounted = true;
     }
   }

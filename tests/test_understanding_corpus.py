@@ -19,7 +19,11 @@ import pytest
 
 from bot.conversation.understanding import understand
 
-CORPUS = Path(__file__).resolve().parent / "data" / "understanding_corpus.csv"
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = DATA / "understanding_corpus.csv"
+# Written later by someone who never saw the vocabulary; its first run measured 90.7% (en) and
+# 80.0% (es), which led to general fixes (negation, word stems, dates, vague years).
+HOLDOUT = DATA / "understanding_holdout.csv"
 THIS_YEAR = 2026
 MIN_CORRECT = 0.97
 MAX_WRONG = 0.01
@@ -36,12 +40,13 @@ QUESTIONS = {
 }
 
 
-def _rows() -> list[dict[str, str]]:
-    with CORPUS.open(encoding="utf-8", newline="") as handle:
+def _rows(path: Path = CORPUS) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
         return [dict(row, line=str(n)) for n, row in enumerate(csv.DictReader(handle), start=2)]
 
 
 ROWS = _rows()
+CORPORA = {"corpus": ROWS, "holdout": _rows(HOLDOUT)}
 
 
 def _verdict(expected: str, got: object) -> str:
@@ -61,9 +66,10 @@ def test_corpus_is_well_formed() -> None:
     assert all(row["text"].strip() and row["expected"].strip() for row in ROWS)
 
 
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_understanding_rates(language: str) -> None:
-    rows = [row for row in ROWS if row["language"] == language]
+def test_understanding_rates(language: str, corpus: str) -> None:
+    rows = [row for row in CORPORA[corpus] if row["language"] == language]
     failures: list[tuple[str, dict[str, str], object]] = []
     correct = wrong = 0
     for row in rows:

@@ -24,6 +24,7 @@ from bot import store
 from bot.channels.chat import state_json
 from bot.conversation import catalog
 from bot.eligibility import OFFICES
+from bot.i18n import current_language
 
 bp = Blueprint("pages", __name__)
 SESSION_KEY = "chat"
@@ -42,9 +43,7 @@ def _chat() -> dict[str, Any] | None:
 
 def _language() -> str:
     chosen = request.form.get("language", "")
-    if chosen in catalog.LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(catalog.LANGUAGES) or catalog.DEFAULT_LANGUAGE
+    return chosen if chosen in catalog.LANGUAGES else current_language()
 
 
 def _back_to_chat() -> Response:

@@ -18,7 +18,10 @@ from bot.eligibility.facts import UNSURE, Fact
 
 _WORD = re.compile(r"[a-z]+|[0-9]+")  # "2010ish" is "2010 ish"
 HEDGE = "hedge"
+NEGATORS = frozenset(VOCABULARY["negators"])
 AGE_WORDS = frozenset(("was", "age", "aged", "tenia", "edad"))
+VAGUE_AFTER = frozenset(("s", "years", "year", "yrs", "anos", "ano"))
+DATE = re.compile(r"\b(?:\d{1,2}[/.-]){1,2}(\d{4})\b|\b\d{1,2}[/.-]\d{1,2}[/.-](\d{2})\b")
 _YEAR_AGE_MIN, _YEAR_AGE_MAX = 10, 120
 
 
@@ -45,6 +48,15 @@ class Vocabulary:
     phrases: tuple[tuple[Phrase, Fact], ...]
     absorbs: dict[Fact, tuple[Fact, ...]]
     single_words: dict[str, Fact]
+    stems: tuple[tuple[str, Fact], ...]
+    negated: dict[Fact, Fact]  # "not registered": the yes answer, negated, is the no answer
+
+    def word_value(self, word: str) -> Fact | None:
+        """A left-over word read by its stem ("vendi", "sembre"), else by a close spelling."""
+        for stem, value in self.stems:
+            if word.startswith(stem) and len(word) > len(stem):
+                return value
+        return self.fuzzy(word)
 
     def fuzzy(self, word: str) -> Fact | None:
         """The answer a misspelt word most likely means ("sacremento"), if it is clear."""
@@ -61,6 +73,11 @@ class Vocabulary:
             return None
         return value
 
+    def _negate(self, value: Fact, before: list[str]) -> Fact:
+        if value in self.negated and NEGATORS.intersection(before):
+            return self.negated[value]
+        return value
+
     def matches(self, words: list[str]) -> tuple[set[Fact], list[str]]:
         """Every answer named in ``words`` (each word counts once), and the words left over."""
         used = [False] * len(words)
@@ -71,12 +88,12 @@ class Vocabulary:
                 end = start + size
                 if tuple(words[start:end]) == phrase and not any(used[start:end]):
                     used[start:end] = [True] * size
-                    found.add(value)
+                    found.add(self._negate(value, words[max(0, start - 2) : start]))
         rest = [word for word, taken in zip(words, used, strict=True) if not taken]
-        for word in rest:
-            guess = self.fuzzy(word)
+        for index, word in enumerate(rest):
+            guess = self.word_value(word)
             if guess is not None:
-                found.add(guess)
+                found.add(self._negate(guess, rest[max(0, index - 2) : index]))
         for value in list(found):
             found.difference_update(self.absorbs.get(value, ()))
         return found, rest
@@ -96,7 +113,10 @@ def _compile(question_id: str) -> Vocabulary:
     pairs.sort(key=lambda pair: -len(pair[0]))
     absorbs = {k: tuple(v) for k, v in VOCABULARY.get("absorbs", {}).get(question_id, {}).items()}
     singles = {phrase[0]: value for phrase, value in pairs if len(phrase) == 1}
-    return Vocabulary(tuple(pairs), absorbs, singles)
+    stems = VOCABULARY.get("stems", {}).get(question_id, {})
+    stem_pairs = tuple((normalise(stem), value) for value, items in stems.items() for stem in items)
+    negated = {spec["yes"]: spec["no"]} if "yes" in spec else {}
+    return Vocabulary(tuple(pairs), absorbs, singles, stem_pairs, negated)
 
 
 VOCABULARIES = {question_id: _compile(question_id) for question_id in QUESTIONS}
@@ -155,19 +175,20 @@ def _age_range(number: str) -> str | None:
 def _numbers(question_id: str, words: list[str], this_year: int) -> tuple[set[Fact], bool]:
     """Values read from the numbers in a year or age answer, and whether any number was bad.
 
-    On the year question an age ("when I was 19") is not a year, and a full year wins over
-    the day and month of a date ("3/15/2007").
+    On the year question an age ("when I was 19") is not a year; a decade ("the 90s") or a
+    span ("15 years ago") is too vague to be one, so it is asked again.
     """
     kind = QUESTIONS[question_id]["kind"]
     values: set[Fact] = set()
     bad = False
-    full_year = kind == "year" and any(len(w) == 4 and w.isdigit() for w in words)
     for index, word in enumerate(words):
         if not word.isdigit():
             continue
-        if kind == "year" and len(word) < 4 and (full_year or _after_age_word(words, index)):
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if kind == "year" and len(word) < 4 and _after_age_word(words, index):
             continue
-        value = _year(word, this_year) if kind == "year" else _age_range(word)
+        vague = kind == "year" and following in VAGUE_AFTER
+        value = None if vague else _year(word, this_year) if kind == "year" else _age_range(word)
         if value is None:
             bad = True
         else:
@@ -193,18 +214,23 @@ def understand(question_id: str, text: str, this_year: int) -> Fact | None:
             return None
         found |= {value for value in numbers if value is not None}
     else:
+        if spec["kind"] == "year":  # a date ("3/15/2007") answers with its year
+            words = normalise(DATE.sub(lambda m: f" {m.group(1) or m.group(2)} ", text)).split()
         found, rest = VOCABULARIES[question_id].matches(words)
         numbers, bad = _numbers(question_id, words_to_digits(rest), this_year)
         if bad and not numbers and not found:
             return None
         found |= numbers
-    return _decide(found)
+    return _decide(found, only_hedges=not rest)
 
 
-def _decide(found: set[Fact]) -> Fact | None:
-    """One clear answer, or ``None``. Doubt wins: "not sure if felony or misdemeanor" is unsure."""
+def _decide(found: set[Fact], only_hedges: bool) -> Fact | None:
+    """One clear answer, or ``None``. Doubt wins: "not sure if felony or misdemeanor" is unsure.
+
+    A hedge softens an answer ("maybe 2005"); a hedge alone ("maybe") means not sure.
+    """
     hedged = HEDGE in found
     found.discard(HEDGE)
-    if UNSURE in found or (hedged and not found):
+    if UNSURE in found or (hedged and not found and only_hedges):
         return UNSURE
     return found.pop() if len(found) == 1 else None

@@ -73,7 +73,7 @@ CASES = [
     ("offense", "sale_transport", "sale_transport"),
     ("offense", "6", "unsure"),
     ("offense", "7", None),
-    ("offense", "DUI", None),
+    ("offense", "DUI", "other"),  # not a cannabis offense: something else
     # Misdemeanor or felony.
     ("level", "felony I think", "felony"),
     ("level", "Felony?", "felony"),
