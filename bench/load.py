@@ -152,7 +152,7 @@ class Resident(threading.Thread):
         while True:
             results: list[int] = []
             copies = [
-                threading.Thread(target=lambda: results.append(self._try(params))) for _ in range(2)
+                threading.Thread(target=self._send_copy, args=(params, results)) for _ in range(2)
             ]
             for copy in copies:
                 copy.start()
@@ -165,6 +165,9 @@ class Resident(threading.Thread):
             with self.lock:
                 self.report.retried_after_errors += 1
             time.sleep(0.05)
+
+    def _send_copy(self, params: dict[str, str], results: list[int]) -> None:
+        results.append(self._try(params))
 
     def _try(self, params: dict[str, str]) -> int:
         with self.lock:
