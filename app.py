@@ -12,10 +12,12 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import cli, config, errors, logs
-from bot.channels import chat, eligibility, health, pages, sms
+from bot import cli, config, errors, i18n, logs, metrics, security, staff
+from bot.channels import chat, eligibility, health, openapi, pages, sms
 from bot.db import configure_sqlite, db, migrate
 from bot.extensions import csrf
+from bot.staff import limits
+from bot.staff.auth import login_manager
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("bot")
@@ -51,10 +53,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         configure_sqlite(db.engine)
 
     csrf.init_app(app)
-    for blueprint in (sms.bp, chat.bp, eligibility.bp, health.bp):
+    for blueprint in (sms.bp, chat.bp, eligibility.bp, health.bp, openapi.bp):
         csrf.exempt(blueprint)  # signed by Twilio, or a JSON API without cookies
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
+    i18n.init_app(app)
+    app.register_blueprint(staff.bp)
+    login_manager.init_app(app)
+    limits.init_app(app)
+    security.register(app)
+    metrics.init_app(app)
     errors.register(app)
     cli.register(app)
     return app

@@ -75,7 +75,7 @@ def free_port() -> int:
 class Server:
     """The project under gunicorn with two workers, on its own port."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, **extra_env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/sms"
         self.env = {
@@ -83,6 +83,7 @@ class Server:
             "DATABASE_URL": database_url,
             "SECRET_KEY": "load-test-secret",
             "TWILIO_AUTH_TOKEN": TOKEN,
+            **extra_env,
         }
         subprocess.run(
             [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
@@ -96,7 +97,7 @@ class Server:
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(os.environ.get("LOAD_SERVER_LOG", os.devnull), "w"),  # noqa: SIM115
         )
         self._wait_ready()
 

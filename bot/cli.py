@@ -6,13 +6,19 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from bot import clock, reference, retention
+from bot import clock, reference, retention, twilio_setup
 from bot.conversation.engine import Context, State, reply
+from bot.screening.command import screen_command
+from bot.staff import commands as staff_commands
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(chat_command)
     app.cli.add_command(purge_command)
+    app.cli.add_command(twilio_setup_command)
+    app.cli.add_command(screen_command)
+    for command in staff_commands.COMMANDS:
+        app.cli.add_command(command)
 
 
 @click.command("chat")
@@ -42,3 +48,31 @@ def purge_command() -> None:
         f"Erased content older than {days} days: {purged.inquiries} inquiries, "
         f"{purged.messages} messages, {purged.conversations} phone numbers."
     )
+
+
+@click.command("twilio-setup")
+@click.option("--number", required=True, help="The county's Twilio number, e.g. +19165550100.")
+@click.option("--base-url", required=True, help="This service's public https:// address.")
+@click.option("--fallback-url", default=None, help="Where Twilio goes when the service fails.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@with_appcontext
+def twilio_setup_command(
+    number: str, base_url: str, fallback_url: str | None, dry_run: bool
+) -> None:
+    """Point the Twilio number's incoming messages at this service's /sms webhook."""
+    try:
+        changes = twilio_setup.connect_number(
+            current_app.config["TWILIO_ACCOUNT_SID"],
+            current_app.config["TWILIO_AUTH_TOKEN"],
+            number,
+            base_url,
+            fallback_url,
+            dry_run,
+        )
+    except twilio_setup.SetupError as error:
+        raise click.ClickException(str(error)) from error
+    verb = "Would change" if dry_run else "Changed"
+    for change in changes:
+        click.echo(f"{verb} {change.field}: {change.before or '(none)'} -> {change.after}")
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")

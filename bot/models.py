@@ -77,5 +77,9 @@ class Message(db.Model):
     twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # What Twilio reported for a reply: queued, sent, delivered, undelivered or failed.
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     inquiry: Mapped[Inquiry] = relationship(back_populates="messages")

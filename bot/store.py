@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import clock, reference
 from bot.conversation.engine import Context, State, Turn, reply, start
 from bot.db import db
+from bot.eligibility import Decision
 from bot.models import Conversation, Inquiry, Message
 
 IDLE_EXPIRY = timedelta(hours=24)
@@ -90,13 +91,25 @@ def _lock_sms_conversation(phone: str, key: str) -> Conversation:
     ).one()
 
 
-def _stored_reply(sid: str) -> tuple[bool, str | None]:
-    """Whether this MessageSid was processed, and the reply it got then."""
+@dataclass(frozen=True)
+class SmsReply:
+    """What to answer Twilio: the reply's text and stored id (``None``: send nothing)."""
+
+    text: str | None
+    reply_id: int | None = None
+    events: frozenset[str] = frozenset()
+    decision: Decision | None = None
+
+
+def _stored_reply(sid: str) -> SmsReply | None:
+    """The reply this MessageSid got when it was processed, or ``None`` if it never was."""
     inbound_id = db.session.scalar(select(Message.id).where(Message.twilio_sid == sid))
     if inbound_id is None:
-        return False, None
-    body = db.session.scalar(select(Message.body).where(Message.reply_to_id == inbound_id))
-    return True, body
+        return None
+    reply = db.session.execute(
+        select(Message.id, Message.body).where(Message.reply_to_id == inbound_id)
+    ).first()
+    return SmsReply(reply.body, reply.id) if reply else SmsReply(None)
 
 
 def _current_inquiry(conversation: Conversation) -> Inquiry | None:
@@ -186,17 +199,17 @@ class SmsIn:
     has_media: bool
 
 
-def receive_sms(message: SmsIn, secret: str) -> str | None:
-    """Process one Twilio message exactly once; the reply text, or ``None`` to send nothing."""
+def receive_sms(message: SmsIn, secret: str) -> SmsReply:
+    """Process one Twilio message exactly once; a copy gets the reply the first one got."""
 
-    def work() -> str | None:
-        done, body = _stored_reply(message.sid)
-        if done:
-            return body
+    def work() -> SmsReply:
+        earlier = _stored_reply(message.sid)
+        if earlier is not None:
+            return earlier
         conversation = _lock_sms_conversation(message.phone, phone_key(message.phone, secret))
-        done, body = _stored_reply(message.sid)  # a copy may have finished while we waited
-        if done:
-            return body
+        earlier = _stored_reply(message.sid)  # a copy may have finished while we waited
+        if earlier is not None:
+            return earlier
         context = Context(
             channel="sms",
             this_year=clock.this_year(),
@@ -210,10 +223,30 @@ def receive_sms(message: SmsIn, secret: str) -> str | None:
             conversation, received_by, "in", message.body, twilio_sid=message.sid
         )
         text = turn.sms_text()
-        if text is not None:
-            db.session.flush()
-            _add_message(conversation, inquiry, "out", text, reply_to_id=inbound.id)
-        return text
+        if text is None:
+            return SmsReply(None, None, turn.events)
+        db.session.flush()
+        reply = _add_message(conversation, inquiry, "out", text, reply_to_id=inbound.id)
+        db.session.flush()
+        return SmsReply(text, reply.id, turn.events, turn.state.decision)
+
+    return retrying(work)
+
+
+DELIVERY_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed")
+
+
+def record_delivery(reply_id: int, status: str, error_code: str | None) -> bool:
+    """Note what Twilio reports about a reply we sent; ``False`` for an unknown reply."""
+
+    def work() -> bool:
+        reply = db.session.get(Message, reply_id)
+        if reply is None or reply.direction != "out":
+            return False
+        reply.delivery_status = status
+        reply.error_code = (error_code or None) if status in ("undelivered", "failed") else None
+        reply.status_at = clock.now()
+        return True
 
     return retrying(work)
 
@@ -225,6 +258,7 @@ class ChatView:
     token: str
     state: State
     new_messages: list[str]
+    completed: bool = False
 
 
 def start_chat(language: str) -> ChatView:
@@ -275,7 +309,8 @@ def post_chat(token: str, text: str) -> ChatView | None:
         _add_message(conversation, received_by, "in", text)
         for message in turn.web_messages():
             _add_message(conversation, inquiry, "out", message)
-        return ChatView(conversation.token, turn.state, turn.web_messages())
+        completed = "completed" in turn.events
+        return ChatView(conversation.token, turn.state, turn.web_messages(), completed)
 
     return retrying(work)
 

@@ -88,7 +88,12 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
     yield database_template
     engine = create_engine(database_template)
     with engine.begin() as connection:
-        connection.execute(text("TRUNCATE message, inquiry, conversation RESTART IDENTITY CASCADE"))
+        connection.execute(
+            text(
+                "TRUNCATE audit_event, staff_user, message, inquiry, conversation"
+                " RESTART IDENTITY CASCADE"
+            )
+        )
     engine.dispose()
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from bot import store
+from bot import metrics, store
 from bot.conversation import catalog
 from bot.conversation.engine import State
 from bot.errors import ApiError
@@ -88,6 +88,8 @@ def post_message(token: str):
     view = store.post_chat(token, text)
     if view is None:
         raise ApiError("No chat with this id.", status=404)
+    if view.completed:
+        metrics.check_completed(view.state.decision, "web")
     return jsonify(
         {"id": view.token, "messages": _bot(view.new_messages), **state_json(view.state)}
     )

@@ -1,6 +1,7 @@
 """The county page with the chat, working as plain HTML forms when scripts are off.
 
-The resident's chat id is kept in their signed session cookie; every form posts, the server
+The resident's chat id (itself unguessable) is kept in a cookie of its own that lasts as long
+as an unfinished chat does (staff sessions time out sooner); every form posts, the server
 runs the same store functions as the JSON API, then redirects back (post, redirect, get).
 """
 
@@ -15,24 +16,24 @@ from flask import (
     render_template,
     request,
     send_from_directory,
-    session,
     url_for,
 )
 from werkzeug.wrappers import Response
 
-from bot import store
+from bot import metrics, store
 from bot.channels.chat import state_json
 from bot.conversation import catalog
 from bot.eligibility import OFFICES
 from bot.i18n import current_language
 
 bp = Blueprint("pages", __name__)
-SESSION_KEY = "chat"
+CHAT_COOKIE = "record_check_chat"
+CHAT_COOKIE_AGE = int(store.IDLE_EXPIRY.total_seconds())
 MAX_TEXT = 1000
 
 
 def _chat() -> dict[str, Any] | None:
-    token = session.get(SESSION_KEY)
+    token = request.cookies.get(CHAT_COOKIE)
     found = store.chat_transcript(token) if token else None
     if found is None:
         return None
@@ -46,8 +47,17 @@ def _language() -> str:
     return chosen if chosen in catalog.LANGUAGES else current_language()
 
 
-def _back_to_chat() -> Response:
-    return redirect(url_for("pages.home", _anchor="chat"), code=303)
+def _back_to_chat(token: str) -> Response:
+    response = redirect(url_for("pages.home", _anchor="chat"), code=303)
+    response.set_cookie(
+        CHAT_COOKIE,
+        token,
+        max_age=CHAT_COOKIE_AGE,
+        secure=not (current_app.debug or current_app.testing),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.get("/")
@@ -59,18 +69,20 @@ def home() -> str:
 @bp.post("/chat/start")
 def chat_start() -> Response:
     """Start a check without JavaScript."""
-    session[SESSION_KEY] = store.start_chat(_language()).token
-    return _back_to_chat()
+    return _back_to_chat(store.start_chat(_language()).token)
 
 
 @bp.post("/chat/say")
 def chat_say() -> Response:
     """One answer without JavaScript (a choice button or the text box)."""
-    token = session.get(SESSION_KEY)
+    token = request.cookies.get(CHAT_COOKIE)
     text = request.form.get("text", "")[:MAX_TEXT]
-    if not token or store.post_chat(token, text) is None:
-        session[SESSION_KEY] = store.start_chat(_language()).token
-    return _back_to_chat()
+    view = store.post_chat(token, text) if token else None
+    if view is None:
+        view = store.start_chat(_language())
+    elif view.completed:
+        metrics.check_completed(view.state.decision, "web")
+    return _back_to_chat(view.token)
 
 
 @bp.get("/privacy")

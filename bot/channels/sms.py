@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 import phonenumbers
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import store
+from bot import metrics, store
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
@@ -38,11 +38,27 @@ def signature_is_valid() -> bool:
     return RequestValidator(token).validate(request.url, request.form, signature)
 
 
-def twiml(text: str | None) -> Response:
+def twiml(reply: store.SmsReply | None = None) -> Response:
+    """TwiML with the reply, if any; Twilio reports its delivery to the ``action`` URL."""
     response = MessagingResponse()
-    if text is not None:
-        response.message(text)
+    if reply is not None and reply.text is not None:
+        action = url_for("sms.status", reply=reply.reply_id, _external=True)
+        response.message(reply.text, action=action, method="POST")
     return Response(str(response), mimetype="text/xml")
+
+
+def _count(reply: store.SmsReply) -> None:
+    if "opted_out" in reply.events:
+        metrics.OPT_OUTS.inc()
+    if "completed" in reply.events:
+        metrics.check_completed(reply.decision, "sms")
+
+
+def _require_signature() -> None:
+    if not signature_is_valid():
+        metrics.SIGNATURE_FAILURES.inc()
+        log.warning("rejected %s request with a bad or missing signature", request.path)
+        abort(403)
 
 
 def _has_media(form) -> bool:
@@ -55,9 +71,7 @@ def _has_media(form) -> bool:
 @bp.post("/sms")
 def incoming() -> Response:
     """One text from a resident; the reply is TwiML with at most one message."""
-    if not signature_is_valid():
-        log.warning("rejected /sms request with a bad or missing signature")
-        abort(403)
+    _require_signature()
     form = request.form
     if not form.get("From") or not form.get("MessageSid"):
         abort(400, "Missing Twilio fields From and MessageSid.")
@@ -67,4 +81,19 @@ def incoming() -> Response:
         body=form.get("Body", "")[:MAX_BODY],
         has_media=_has_media(form),
     )
-    return twiml(store.receive_sms(message, current_app.config["SECRET_KEY"]))
+    reply = store.receive_sms(message, current_app.config["SECRET_KEY"])
+    _count(reply)
+    return twiml(reply)
+
+
+@bp.post("/sms/status")
+def status() -> Response:
+    """Twilio's delivery report for one of our replies (signed like /sms)."""
+    _require_signature()
+    reply_id = request.args.get("reply", type=int)
+    reported = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
+    if reply_id is None or reported not in store.DELIVERY_STATUSES:
+        abort(400, "A delivery report needs ?reply= and a known MessageStatus.")
+    if store.record_delivery(reply_id, reported, request.form.get("ErrorCode")):
+        metrics.DELIVERY.labels(reported).inc()
+    return twiml()

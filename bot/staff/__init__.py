@@ -1,0 +1,9 @@
+"""The staff side (issue 7): sign-in, inquiries, one record, export, figures and the audit trail.
+
+``bp`` is the blueprint with every staff route attached.
+"""
+
+from bot.staff import signin, views
+from bot.staff.blueprint import bp
+
+__all__ = ["bp", "signin", "views"]

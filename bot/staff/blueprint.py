@@ -1,0 +1,54 @@
+"""The staff blueprint, and who may reach it: every page but sign-in needs a signed-in account.
+
+Sign-in is checked here once for the whole blueprint, so a new page cannot forget it; pages for
+admins alone add ``auth.admin_only``. Errors on staff pages get staff wording.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import TooManyRequests
+
+from bot import clock
+from bot.staff import labels
+from bot.staff.auth import login_manager
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+OPEN_ENDPOINTS = frozenset({"staff.login"})
+
+
+@bp.before_request
+def require_sign_in():
+    """Send anyone not signed in (or since deactivated) to the sign-in page."""
+    if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
+        return None
+    return login_manager.unauthorized()
+
+
+@bp.context_processor
+def staff_words() -> dict[str, object]:
+    """Plain words for codes, in every staff template."""
+    return {"labels": labels}
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_attempts(_error: TooManyRequests):
+    page = render_template("staff/too_many.html")
+    return page, 429, {"Retry-After": "60"}
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(_error: CSRFError):
+    return render_template("staff/form_expired.html"), 400
+
+
+@bp.app_template_filter("county_time")
+def county_time(moment: datetime | None) -> str:
+    """A stored time as staff read it: the county's local date and time."""
+    if moment is None:
+        return ""
+    return clock.as_utc(moment).astimezone(clock.COUNTY_TIME).strftime("%Y-%m-%d %H:%M")

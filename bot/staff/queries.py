@@ -1,0 +1,327 @@
+"""Every read the staff pages make, each scoped to what the signed-in person may see.
+
+Staff see the finished inquiries routed to their own office; admins see every office's. The
+scope is applied here, in one function, so that no page can forget it: an inquiry outside it
+is simply not found, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, false, func, select
+
+from bot.clock import COUNTY_TIME
+from bot.db import db
+from bot.models import Conversation, Inquiry, Message
+from bot.staff.filters import Filters, SearchKind
+from bot.staff.models import AuditEvent, StaffUser
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a list, with what pagination links need."""
+
+    rows: Sequence[Any]
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+@dataclass(frozen=True)
+class InquiryRow:
+    id: int
+    reference: str
+    created_at: datetime
+    channel: str
+    outcome: str | None
+    office: str | None
+    status: str
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    direction: str
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class InquiryDetail:
+    id: int
+    reference: str
+    created_at: datetime
+    channel: str
+    language: str
+    phone: str | None
+    answers: dict[str, Any]
+    outcome: str | None
+    reasons: list[str]
+    office: str | None
+    status: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose inquiries a viewer may read: their office's, or every office's for an admin.
+
+    Plain data rather than the account row, so that it outlives the request's database
+    session (a streamed export reads after the view has returned).
+    """
+
+    office: str
+    is_admin: bool
+
+    @classmethod
+    def of(cls, user: StaffUser) -> Scope:
+        return cls(user.office, user.is_admin)
+
+
+def scoped(statement: Select, viewer: Scope) -> Select:
+    """Limit a query on ``Inquiry`` to finished checks the viewer's office may see."""
+    statement = statement.where(Inquiry.reference.is_not(None))
+    if not viewer.is_admin:
+        statement = statement.where(Inquiry.office == viewer.office)
+    return statement
+
+
+def _start_of_day(day: date) -> datetime:
+    """Midnight in the county, as UTC: staff mean their own calendar days."""
+    return datetime.combine(day, time(), COUNTY_TIME).astimezone(UTC)
+
+
+def _search(statement: Select, filters: Filters) -> Select:
+    search = filters.search
+    if search.kind is SearchKind.REFERENCE:
+        return statement.where(Inquiry.reference == search.value)
+    if search.kind is SearchKind.PHONE:
+        by_phone = select(Conversation.id).where(Conversation.phone == search.value)
+        return statement.where(Inquiry.conversation_id.in_(by_phone))
+    return statement
+
+
+def filtered(statement: Select, viewer: Scope, filters: Filters) -> Select:
+    """Apply the scope, then the filters; a typo in the search finds nothing."""
+    statement = _search(scoped(statement, viewer), filters)
+    if filters.finds_nothing:
+        statement = statement.where(false())
+    for column, value in (
+        (Inquiry.office, filters.office),
+        (Inquiry.outcome, filters.outcome),
+        (Inquiry.status, filters.status),
+        (Inquiry.channel, filters.channel),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    if filters.start is not None:
+        statement = statement.where(Inquiry.created_at >= _start_of_day(filters.start))
+    if filters.end is not None:
+        end = _start_of_day(filters.end + timedelta(days=1))
+        statement = statement.where(Inquiry.created_at < end)
+    return statement
+
+
+NEWEST_FIRST = (Inquiry.created_at.desc(), Inquiry.id.desc())
+
+
+def inquiry_page(viewer: Scope, filters: Filters, number: int, size: int = PAGE_SIZE) -> Page:
+    """A page of the inquiries the viewer may see, newest first."""
+    total = db.session.scalar(filtered(select(func.count(Inquiry.id)), viewer, filters)) or 0
+    number = min(number, max(1, -(-total // size)))
+    rows = db.session.execute(
+        filtered(
+            select(
+                Inquiry.id,
+                Inquiry.reference,
+                Inquiry.created_at,
+                Inquiry.channel,
+                Inquiry.outcome,
+                Inquiry.office,
+                Inquiry.status,
+            ),
+            viewer,
+            filters,
+        )
+        .order_by(*NEWEST_FIRST)
+        .limit(size)
+        .offset((number - 1) * size)
+    ).all()
+    return Page([InquiryRow(*row) for row in rows], total, number, size)
+
+
+def find_inquiry(viewer: Scope, reference: str) -> InquiryDetail | None:
+    """One inquiry by its canonical reference, or ``None`` when missing or out of scope."""
+    row = db.session.execute(
+        scoped(
+            select(Inquiry, Conversation.phone).join(Conversation),
+            viewer,
+        ).where(Inquiry.reference == reference)
+    ).first()
+    if row is None:
+        return None
+    inquiry, phone = row
+    return InquiryDetail(
+        id=inquiry.id,
+        reference=inquiry.reference or "",
+        created_at=inquiry.created_at,
+        channel=inquiry.channel,
+        language=inquiry.language,
+        phone=phone if inquiry.channel == "sms" else None,
+        answers=dict(inquiry.answers or {}),
+        outcome=inquiry.outcome,
+        reasons=list(inquiry.reasons or []),
+        office=inquiry.office,
+        status=inquiry.status,
+        notes=inquiry.notes or "",
+    )
+
+
+def transcript(inquiry_id: int) -> list[MessageRow]:
+    """Both sides of an inquiry's thread, merged in the order they were sent."""
+    rows = db.session.execute(
+        select(Message.direction, Message.body, Message.created_at)
+        .where(Message.inquiry_id == inquiry_id)
+        .order_by(Message.created_at, Message.id)
+    ).all()
+    return [MessageRow(direction, body or "", created_at) for direction, body, created_at in rows]
+
+
+def export_targets(viewer: Scope, filters: Filters) -> list[tuple[int, str]]:
+    """The (id, reference) of every inquiry an export with these filters holds, in order."""
+    rows = db.session.execute(
+        filtered(select(Inquiry.id, Inquiry.reference), viewer, filters).order_by(*NEWEST_FIRST)
+    ).all()
+    return [(inquiry_id, ref) for inquiry_id, ref in rows]
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    reference: str
+    created_at: datetime
+    completed_at: datetime | None
+    channel: str
+    language: str
+    phone: str | None
+    outcome: str | None
+    reasons: list[str]
+    office: str | None
+    status: str
+    notes: str
+    answers: dict[str, Any]
+    messages: list[MessageRow]
+
+
+def export_rows(viewer: Scope, ids: Sequence[int], bodies: bool) -> list[ExportRow]:
+    """The rows for some of an export's inquiries, in the order of ``ids``, still scoped."""
+    found = db.session.execute(
+        scoped(select(Inquiry, Conversation.phone).join(Conversation), viewer).where(
+            Inquiry.id.in_(ids)
+        )
+    ).all()
+    by_id = {inquiry.id: (inquiry, phone) for inquiry, phone in found}
+    threads = _threads(ids) if bodies else {}
+    rows = []
+    for inquiry_id in ids:
+        if inquiry_id not in by_id:
+            continue
+        inquiry, phone = by_id[inquiry_id]
+        rows.append(
+            ExportRow(
+                reference=inquiry.reference or "",
+                created_at=inquiry.created_at,
+                completed_at=inquiry.completed_at,
+                channel=inquiry.channel,
+                language=inquiry.language,
+                phone=phone if inquiry.channel == "sms" else None,
+                outcome=inquiry.outcome,
+                reasons=list(inquiry.reasons or []),
+                office=inquiry.office,
+                status=inquiry.status,
+                notes=inquiry.notes or "",
+                answers=dict(inquiry.answers or {}),
+                messages=threads.get(inquiry_id, []),
+            )
+        )
+    return rows
+
+
+def _threads(ids: Sequence[int]) -> dict[int, list[MessageRow]]:
+    rows = db.session.execute(
+        select(Message.inquiry_id, Message.direction, Message.body, Message.created_at)
+        .where(Message.inquiry_id.in_(ids))
+        .order_by(Message.inquiry_id, Message.created_at, Message.id)
+    ).all()
+    threads: dict[int, list[MessageRow]] = {}
+    for inquiry_id, direction, body, created_at in rows:
+        threads.setdefault(inquiry_id, []).append(MessageRow(direction, body or "", created_at))
+    return threads
+
+
+def counts_by(column: Any, viewer: Scope, filters: Filters) -> dict[str, int]:
+    """How many inquiries have each value of ``column``."""
+    rows = db.session.execute(
+        filtered(select(column, func.count(Inquiry.id)), viewer, filters).group_by(column)
+    ).all()
+    return {str(value): count for value, count in rows}
+
+
+def created_times(viewer: Scope, filters: Filters) -> list[datetime]:
+    """When each inquiry was created, for counting by week in the county's time."""
+    return list(db.session.scalars(filtered(select(Inquiry.created_at), viewer, filters)))
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    created_at: datetime
+    email: str
+    action: str
+    references: list[str]
+    detail: str
+    ip: str | None
+
+
+def audit_page(number: int, size: int = PAGE_SIZE) -> Page:
+    """A page of the audit trail, newest first."""
+    total = db.session.scalar(select(func.count(AuditEvent.id))) or 0
+    number = min(number, max(1, -(-total // size)))
+    rows = db.session.execute(
+        select(AuditEvent, StaffUser.email)
+        .join(StaffUser, AuditEvent.user_id == StaffUser.id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(size)
+        .offset((number - 1) * size)
+    ).all()
+    events = [
+        AuditRow(
+            created_at=event.created_at,
+            email=email,
+            action=event.action,
+            references=[event.reference] if event.reference else list(event.inquiry_refs or []),
+            detail=event.detail,
+            ip=event.ip,
+        )
+        for event, email in rows
+    ]
+    return Page(events, total, number, size)
+
+
+def staff_by_email(email: str) -> StaffUser | None:
+    return db.session.scalars(select(StaffUser).where(StaffUser.email == email)).first()

@@ -1,0 +1,29 @@
+"""Gunicorn settings for Record Check (read automatically by `gunicorn app:app`).
+
+Timeouts sit well below Twilio's 15 second webhook limit, so a stuck worker is replaced before
+Twilio gives up; access logs leave out query strings (they can hold ids).
+"""
+
+import multiprocessing
+import os
+import tempfile
+
+bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
+timeout = 10
+graceful_timeout = 10
+keepalive = 5
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+# Prometheus counts from every worker are summed at /metrics through files in this folder.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="recordcheck-metrics-")
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
