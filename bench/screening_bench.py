@@ -1,0 +1,93 @@
+"""Benchmark ``flask --app app screen`` end to end: rows per second and peak memory.
+
+Generates a synthetic file (``screening_generate.py``, no real data), then runs the real command
+in a child process, so the figures are what staff get: start-up, reading, deciding and writing.
+Peak memory is that child's own maximum resident set size (``wait4``); the file is generated in
+another child, so neither the generator nor this script is counted.
+
+    .venv/bin/python bench/screening_bench.py --rows 1000000 [--check]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GENERATOR = Path(__file__).with_name("screening_generate.py")
+AS_OF = "2025-06-30"
+TARGET_SECONDS_PER_MILLION = 20.0
+TARGET_BYTES = 1 << 30
+TARGET_ROWS_PER_SECOND = 50_000
+
+
+def _screen_command(source: Path, out: Path) -> list[str]:
+    flask = [sys.executable, "-m", "flask", "--app", "app", "screen"]
+    return [*flask, str(source), "--out", str(out), "--as-of", AS_OF, "--json"]
+
+
+def run(source: Path, out: Path) -> tuple[float, int, dict[str, int]]:
+    """Seconds, peak RSS in bytes and the summary of one run of the command."""
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            _screen_command(source, out), cwd=ROOT, stdout=stdout, stderr=stderr
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        if child.returncode != 0:
+            raise SystemExit(f"screen failed ({child.returncode}):\n{stderr.read()}")
+        return seconds, usage.ru_maxrss * 1024, json.loads(stdout.read())  # KiB on Linux
+
+
+def _generate(rows: int, seed: int, path: Path) -> None:
+    command = [sys.executable, str(GENERATOR), "--rows", str(rows), "--seed", str(seed)]
+    subprocess.run([*command, "--out", str(path)], check=True)
+
+
+def _report(rows: int, seconds: float, peak: int, summary: dict[str, int]) -> bool:
+    rate = rows / seconds
+    print(f"rows:        {rows:,}")
+    print(f"seconds:     {seconds:.2f}")
+    print(f"rows/s:      {rate:,.0f}")
+    print(f"peak RSS:    {peak / 2**20:,.0f} MiB")
+    print(f"summary:     {json.dumps(summary)}")
+    met = (
+        seconds <= TARGET_SECONDS_PER_MILLION * max(rows, 1) / 1_000_000
+        and peak < TARGET_BYTES
+        and rate >= TARGET_ROWS_PER_SECOND
+    )
+    verdict = "met" if met else "MISSED"
+    print(f"targets (< 20 s per million rows, < 1 GiB, >= 50,000 rows/s): {verdict}")
+    return met
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=64)
+    parser.add_argument("--input", type=Path, help="screen this file instead of generating one")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="screening-bench-") as folder:
+        source = args.input or Path(folder) / "records.csv"
+        if args.input is None:
+            _generate(args.rows, args.seed, source)
+        with source.open("rb") as stream:
+            rows = sum(1 for _ in stream) - 1
+        seconds, peak, summary = run(source, Path(folder) / "results.csv")
+    if not _report(rows, seconds, peak, summary) and args.check:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
