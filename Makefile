@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 DEV_SECRET := instance/dev_secret_key
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint format migrate chat clean translations
+.PHONY: run test lint format migrate chat clean translations audit bench
 
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
@@ -54,3 +54,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l es
 	$(BIN)/pybabel compile -d translations -l es
+
+## audit: known vulnerabilities in the pinned dependencies (needs the package index)
+audit: $(STAMP)
+	$(BIN)/pip-audit -r requirements.txt --no-deps --disable-pip

@@ -12,11 +12,11 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import cli, config, errors, i18n, logs, metrics, security, staff
+from bot import cli, config, error_reports, errors, i18n, limits, logs, metrics, security, staff
 from bot.channels import chat, eligibility, health, openapi, pages, sms
 from bot.db import configure_sqlite, db, migrate
 from bot.extensions import csrf
-from bot.staff import limits
+from bot.staff import limits as staff_limits
 from bot.staff.auth import login_manager
 
 ROOT = Path(__file__).resolve().parent
@@ -41,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if _is_serving() and not (app.debug or app.testing):
         config.check_required(app.config)
+    error_reports.init_app(app)
     if app.config["TWILIO_SKIP_VALIDATION"]:
         log.warning("TWILIO_SKIP_VALIDATION is on: /sms accepts unsigned requests. Local use only!")
     if app.config["TRUST_PROXY"]:
@@ -60,6 +61,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     app.register_blueprint(staff.bp)
     login_manager.init_app(app)
+    staff_limits.init_app(app)
     limits.init_app(app)
     security.register(app)
     metrics.init_app(app)

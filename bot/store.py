@@ -54,6 +54,11 @@ def retrying(work: Callable[[], T]) -> T:
     raise AssertionError("unreachable")
 
 
+def clean_text(text: str) -> str:
+    """What a resident typed, storable anywhere: no NUL characters, no lone surrogates."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def phone_key(phone: str, secret: str) -> str:
     """A keyed hash of a number: finds a resident's thread and outlives a purge of the number."""
     return hmac.new(secret.encode(), phone.encode(), hashlib.sha256).hexdigest()
@@ -198,6 +203,10 @@ class SmsIn:
     body: str
     has_media: bool
 
+    def __post_init__(self) -> None:
+        for name in ("sid", "phone", "body"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
+
 
 def receive_sms(message: SmsIn, secret: str) -> SmsReply:
     """Process one Twilio message exactly once; a copy gets the reply the first one got."""
@@ -294,6 +303,7 @@ def _lock_chat(token: str) -> Conversation | None:
 
 def post_chat(token: str, text: str) -> ChatView | None:
     """One resident message in a web chat; ``None`` when the chat does not exist."""
+    text, token = clean_text(text), clean_text(token)
 
     def work() -> ChatView | None:
         conversation = _lock_chat(token)
@@ -317,6 +327,7 @@ def post_chat(token: str, text: str) -> ChatView | None:
 
 def chat_transcript(token: str) -> tuple[ChatView, list[tuple[str, str]]] | None:
     """The whole web chat, both sides in order, as (direction, text) pairs."""
+    token = clean_text(token)
 
     def work() -> tuple[ChatView, list[tuple[str, str]]] | None:
         conversation = db.session.scalars(

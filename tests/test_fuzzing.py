@@ -113,3 +113,15 @@ def test_huge_bodies_are_refused_without_an_error(client):
     sms = client.post("/sms", data={"Body": big})
     assert sms.status_code in (403, 413)
     assert sms.mimetype == "text/xml"
+
+
+def test_nul_characters_and_lone_surrogates_are_stored_safely(client, texter):
+    assert texter.send("yes\x00 please").status_code == 200
+    chat = client.post("/api/chat").get_json()
+    response = client.post(
+        f"/api/chat/{chat['id']}/messages",
+        data='{"text": "\\u0000\\ud800 idk"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert client.get(f"/api/chat/{chat['id']}\x00").status_code < 500

@@ -9,7 +9,8 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import metrics, store
+from bot import limits, metrics, store
+from bot.conversation import catalog
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
@@ -47,6 +48,16 @@ def twiml(reply: store.SmsReply | None = None) -> Response:
     return Response(str(response), mimetype="text/xml")
 
 
+def _slow_down(phone: str) -> Response:
+    """Over the limit: one polite reply (in both languages, as we have not read the state)."""
+    log.info("texts over the rate limit from one number")
+    if not limits.sms_notice_due(phone):
+        return twiml()
+    response = MessagingResponse()
+    response.message(f"{catalog.text('en', 'slow_down')} {catalog.text('es', 'slow_down')}")
+    return Response(str(response), mimetype="text/xml")
+
+
 def _count(reply: store.SmsReply) -> None:
     if "opted_out" in reply.events:
         metrics.OPT_OUTS.inc()
@@ -75,9 +86,12 @@ def incoming() -> Response:
     form = request.form
     if not form.get("From") or not form.get("MessageSid"):
         abort(400, "Missing Twilio fields From and MessageSid.")
+    phone = e164(form["From"])
+    if not limits.sms_allowed(phone):
+        return _slow_down(phone)
     message = store.SmsIn(
         sid=form["MessageSid"][:64],
-        phone=e164(form["From"]),
+        phone=phone,
         body=form.get("Body", "")[:MAX_BODY],
         has_media=_has_media(form),
     )

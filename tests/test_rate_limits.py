@@ -1,0 +1,64 @@
+"""Rate limits residents meet: brisk texting is fine, a flood is slowed politely, never with 5xx."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.conftest import Texter, make_app, reply_text
+
+
+@pytest.fixture
+def limited_app(database_url):
+    return make_app(database_url, RATELIMIT_ENABLED=True)
+
+
+def test_forty_texts_a_minute_are_answered_then_one_polite_reply_then_silence(limited_app):
+    texter = Texter(limited_app.test_client())
+    replies = [texter.text(str(n % 3 + 1)) for n in range(40)]
+    assert all(replies), "every brisk text gets its answer"
+    over = texter.send("yes")
+    assert over.status_code == 200
+    assert "wait a minute" in reply_text(over.data)
+    for _ in range(3):
+        again = texter.send("yes")
+        assert again.status_code == 200
+        assert reply_text(again.data) == ""
+
+
+def test_one_number_over_its_limit_does_not_slow_another(limited_app):
+    busy = Texter(limited_app.test_client(), phone="+19165550111")
+    for _ in range(41):
+        busy.send("hi")
+    calm = Texter(limited_app.test_client(), phone="+19165550122")
+    assert "Sacramento County?" in calm.text("hi")
+
+
+def test_new_chats_are_limited_per_address_with_a_json_429(limited_app):
+    client = limited_app.test_client()
+    for _ in range(60):
+        assert client.post("/api/chat").status_code == 201
+    response = client.post("/api/chat")
+    assert response.status_code == 429
+    assert "error" in response.get_json()
+    other = client.post("/api/chat", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert other.status_code == 201
+
+
+def test_limits_are_shared_by_workers_through_redis(database_url):
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings = {"RATELIMIT_ENABLED": True, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    first = make_app(database_url, RATELIMIT_KEY_PREFIX=prefix, **settings)
+    second = make_app(database_url, RATELIMIT_KEY_PREFIX=prefix, **settings)
+    for n in range(40):
+        app = first if n % 2 else second
+        assert Texter(app.test_client()).text("hi")
+    over = Texter(first.test_client()).send("hi")
+    assert "wait a minute" in reply_text(over.data)
+
+
+def test_limits_can_be_turned_off_for_load_tests(database_url):
+    app = make_app(database_url, RATELIMIT_ENABLED=False)
+    texter = Texter(app.test_client())
+    assert all(texter.text("hi") for _ in range(45))
