@@ -48,6 +48,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         proxies = app.config["TRUST_PROXY"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+        **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     with app.app_context():

@@ -10,6 +10,7 @@ from bot import clock, reference, retention, twilio_setup
 from bot.conversation.engine import Context, State, reply
 from bot.screening.command import screen_command
 from bot.staff import commands as staff_commands
+from bot.staff.screen_runner import screen_expire_command
 
 
 def register(app: Flask) -> None:
@@ -17,6 +18,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(purge_command)
     app.cli.add_command(twilio_setup_command)
     app.cli.add_command(screen_command)
+    app.cli.add_command(screen_expire_command)
     for command in staff_commands.COMMANDS:
         app.cli.add_command(command)
 

@@ -59,11 +59,16 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
         "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
         "SENTRY_DSN": env.get("SENTRY_DSN") or None,
         "MAX_CONTENT_LENGTH": 64 * 1024,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "JSON_SORT_KEYS": False,
     }
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """Check pooled connections before use on a server database; SQLite files need no ping."""
+    return {} if database_url.startswith("sqlite") else {"pool_pre_ping": True}
 
 
 def check_required(config: Mapping[str, Any]) -> None:

@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 
+class ServiceUnavailableError(Exception):
+    """The database (or another service we need) did not answer; nothing was written."""
+
+
 class ApiError(Exception):
     """A problem with an API request, answered as ``{"error": ..., "field": ...}``."""
 
@@ -50,9 +54,11 @@ def register(app: Flask) -> None:
         return _answer(error.code or 500, error.description or error.name)
 
     @app.errorhandler(DBAPIError)
-    def database_unavailable(error: DBAPIError):
+    @app.errorhandler(ServiceUnavailableError)
+    def database_unavailable(error: Exception):
         db.session.rollback()
-        log.error("database error: %s", type(error.orig).__name__)
+        cause = getattr(error, "orig", None) or error.__cause__ or error
+        log.error("database error: %s", type(cause).__name__)
         return _answer(503, "The service is busy or down for a moment. Please try again soon.")
 
     @app.errorhandler(Exception)

@@ -46,17 +46,22 @@ def _limiter() -> Limiter:
     return current_app.extensions[EXTENSION]
 
 
+def _prefix() -> str:
+    """Direct hits skip Flask-Limiter's key prefix, so it is added here."""
+    return current_app.config.get("RATELIMIT_KEY_PREFIX", "residents")
+
+
 def sms_allowed(phone: str) -> bool:
     """Count one text from ``phone``; ``False`` once it is over the limit."""
     limiter = _limiter()
     if not limiter.enabled:
         return True
-    return limiter.limiter.hit(SMS_LIMIT, "sms", _opaque(phone))
+    return limiter.limiter.hit(SMS_LIMIT, _prefix(), "sms", _opaque(phone))
 
 
 def sms_notice_due(phone: str) -> bool:
     """Whether the one polite "slow down" reply of this stretch is still to be sent."""
-    return _limiter().limiter.hit(SMS_NOTICE, "sms-notice", _opaque(phone))
+    return _limiter().limiter.hit(SMS_NOTICE, _prefix(), "sms-notice", _opaque(phone))
 
 
 def init_app(app: Flask) -> None:
@@ -74,3 +79,19 @@ def init_app(app: Flask) -> None:
     for endpoint, (limit, key) in limited.items():
         view = app.view_functions[endpoint]
         app.view_functions[endpoint] = limiter.limit(limit, key_func=key, scope=endpoint)(view)
+    _exempt_webhooks(app)
+
+
+UNLIMITED_BLUEPRINTS = frozenset(("sms", "health", "metrics", "openapi"))
+
+
+def _unlimited() -> bool:
+    return request.blueprint in UNLIMITED_BLUEPRINTS
+
+
+def _exempt_webhooks(app: Flask) -> None:
+    """/sms counts per phone number itself, and health and metrics are for machines: every
+    limiter skips them before doing any work (the webhook is the hot path)."""
+    for extension in app.extensions.values():
+        if isinstance(extension, Limiter):
+            extension.request_filter(_unlimited)

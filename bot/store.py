@@ -1,8 +1,9 @@
 """Reading and writing conversations, inquiries and messages: the only module that commits.
 
-Each incoming message is one short transaction: lock the conversation row, run the engine,
-store the message, the reply and the new state together. A retried Twilio ``MessageSid`` finds
-its stored reply instead of running again, so it is processed once even when copies race.
+Each incoming message is one short transaction of a few SQL statements (SQLAlchemy Core, since
+this is the hot path): lock the conversation row, check the MessageSid, run the engine, store
+the message, the reply and the new state together. A retried Twilio ``MessageSid`` finds its
+stored reply instead of running again, so it is processed once even when copies race.
 """
 
 from __future__ import annotations
@@ -13,22 +14,89 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TypeVar
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot import clock, reference
 from bot.conversation.engine import Context, State, Turn, reply, start
 from bot.db import db
-from bot.eligibility import Decision
 from bot.models import Conversation, Inquiry, Message
 
 IDLE_EXPIRY = timedelta(hours=24)
 ATTEMPTS = 3
+DELIVERY_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed")
 T = TypeVar("T")
+
+CONVERSATION = Conversation.__table__
+INQUIRY = Inquiry.__table__
+MESSAGE = Message.__table__
+
+
+def _param(name: str) -> Any:
+    return bindparam(f"p_{name}")
+
+
+# The hot path's statements, built once: SQLAlchemy then only binds values and reuses the
+# compiled SQL, which is most of the difference from building them for every message.
+CURRENT_INQUIRY = (
+    select(INQUIRY.c.id)
+    .where(INQUIRY.c.conversation_id == _param("conversation"))
+    .order_by(INQUIRY.c.id.desc())
+    .limit(1)
+)
+NEW_INQUIRY = (
+    insert(INQUIRY)
+    .values(
+        conversation_id=_param("conversation"),
+        channel=_param("channel"),
+        language=_param("language"),
+        answers={},
+        status="new",
+        notes="",
+        created_at=_param("now"),
+        updated_at=_param("now"),
+    )
+    .returning(INQUIRY.c.id)
+)
+SAVE_CONVERSATION = (
+    update(CONVERSATION)
+    .where(CONVERSATION.c.id == _param("conversation"))
+    .values(
+        state=_param("state"),
+        language=_param("language"),
+        opted_out=_param("opted_out"),
+        updated_at=_param("now"),
+    )
+)
+INQUIRY_FIELDS = {
+    "language": _param("language"),
+    "answers": _param("answers"),
+    "updated_at": _param("now"),
+}
+SAVE_INQUIRY = update(INQUIRY).where(INQUIRY.c.id == _param("inquiry")).values(**INQUIRY_FIELDS)
+SAVE_FINISHED_INQUIRY = SAVE_INQUIRY.values(
+    outcome=_param("outcome"),
+    reasons=_param("reasons"),
+    office=_param("office"),
+    reference=_param("reference"),
+    completed_at=_param("now"),
+)
+ADD_MESSAGE = (
+    insert(MESSAGE)
+    .values(
+        conversation_id=_param("conversation"),
+        inquiry_id=_param("inquiry"),
+        direction=_param("direction"),
+        body=_param("body"),
+        twilio_sid=_param("sid"),
+        reply_to_id=_param("reply_to"),
+        created_at=_param("now"),
+    )
+    .returning(MESSAGE.c.id)
+)
 
 
 @contextmanager
@@ -69,193 +137,116 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _insert(table):
-    dialect = db.session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+def _execute(statement: Any, **params: Any) -> Any:
+    return db.session.execute(statement, {f"p_{name}": value for name, value in params.items()})
 
 
-def _lock_sms_conversation(phone: str, key: str) -> Conversation:
-    """Create the number's conversation if it is new, then hold its row until commit."""
-    db.session.execute(
-        _insert(Conversation.__table__)
-        .values(
-            token=new_token(),
-            channel="sms",
-            phone=phone,
-            phone_hash=key,
-            state={},
-            language="en",
-            opted_out=False,
-            created_at=clock.now(),
-            updated_at=clock.now(),
-        )
-        .on_conflict_do_nothing(index_elements=["phone_hash"])
-    )
-    return db.session.scalars(
-        select(Conversation).where(Conversation.phone_hash == key).with_for_update()
-    ).one()
+def _current_inquiry_id(conversation_id: int) -> int | None:
+    return _execute(CURRENT_INQUIRY, conversation=conversation_id).scalar()
 
 
-@dataclass(frozen=True)
-class SmsReply:
-    """What to answer Twilio: the reply's text and stored id (``None``: send nothing)."""
-
-    text: str | None
-    reply_id: int | None = None
-    events: frozenset[str] = frozenset()
-    decision: Decision | None = None
-
-
-def _stored_reply(sid: str) -> SmsReply | None:
-    """The reply this MessageSid got when it was processed, or ``None`` if it never was."""
-    inbound_id = db.session.scalar(select(Message.id).where(Message.twilio_sid == sid))
-    if inbound_id is None:
-        return None
-    reply = db.session.execute(
-        select(Message.id, Message.body).where(Message.reply_to_id == inbound_id)
-    ).first()
-    return SmsReply(reply.body, reply.id) if reply else SmsReply(None)
-
-
-def _current_inquiry(conversation: Conversation) -> Inquiry | None:
-    return db.session.scalars(
-        select(Inquiry)
-        .where(Inquiry.conversation_id == conversation.id)
-        .order_by(Inquiry.id.desc())
-        .limit(1)
-    ).first()
-
-
-def _new_inquiry(conversation: Conversation, language: str) -> Inquiry:
-    inquiry = Inquiry(
-        conversation=conversation,
-        channel=conversation.channel,
+def _new_inquiry(conversation_id: int, channel: str, language: str) -> int:
+    return _execute(
+        NEW_INQUIRY,
+        conversation=conversation_id,
+        channel=channel,
         language=language,
-        answers={},
-        status="new",
-        notes="",
-        created_at=clock.now(),
-        updated_at=clock.now(),
-    )
-    db.session.add(inquiry)
-    return inquiry
+        now=clock.now(),
+    ).scalar_one()
 
 
-def _save_state(conversation: Conversation, inquiry: Inquiry, state: State) -> None:
-    """Copy the engine's state onto the rows staff read."""
+def _save_state(conversation_id: int, inquiry_id: int, state: State) -> None:
+    """Copy the engine's state onto the conversation and onto the inquiry staff read."""
     moment = clock.now()
-    conversation.state = state.as_json()
-    conversation.language = state.language
-    conversation.opted_out = state.opted_out
-    conversation.updated_at = moment
-    inquiry.language = state.language
-    inquiry.answers = dict(state.answers)
-    inquiry.updated_at = moment
+    _execute(
+        SAVE_CONVERSATION,
+        conversation=conversation_id,
+        state=state.as_json(),
+        language=state.language,
+        opted_out=state.opted_out,
+        now=moment,
+    )
+    common = {"inquiry": inquiry_id, "language": state.language, "answers": dict(state.answers)}
     decision = state.decision
-    if decision is not None:
-        inquiry.outcome = decision.outcome
-        inquiry.reasons = list(decision.reasons)
-        inquiry.office = decision.office.id
-        inquiry.reference = state.reference
-        inquiry.completed_at = moment
-
-
-def _is_idle(conversation: Conversation) -> bool:
-    return clock.now() - clock.as_utc(conversation.updated_at) > IDLE_EXPIRY
+    if decision is None:
+        _execute(SAVE_INQUIRY, now=moment, **common)
+        return
+    _execute(
+        SAVE_FINISHED_INQUIRY,
+        now=moment,
+        outcome=decision.outcome,
+        reasons=list(decision.reasons),
+        office=decision.office.id,
+        reference=state.reference,
+        **common,
+    )
 
 
 def _add_message(
-    conversation: Conversation, inquiry: Inquiry, direction: str, body: str, **extra: object
-) -> Message:
-    message = Message(
-        conversation_id=conversation.id,
-        inquiry=inquiry,
+    conversation_id: int,
+    inquiry_id: int,
+    direction: str,
+    body: str,
+    sid: str | None = None,
+    reply_to: int | None = None,
+) -> int:
+    return _execute(
+        ADD_MESSAGE,
+        conversation=conversation_id,
+        inquiry=inquiry_id,
         direction=direction,
         body=body,
-        created_at=clock.now(),
-        **extra,
-    )
-    db.session.add(message)
-    return message
+        sid=sid,
+        reply_to=reply_to,
+        now=clock.now(),
+    ).scalar_one()
 
 
-def _run_turn(
-    conversation: Conversation, text: str, context: Context
-) -> tuple[Turn, Inquiry, Inquiry]:
-    """Run the engine on the stored state; a restart opens a new inquiry, keeping the old."""
-    previous = State.from_json(conversation.state) if conversation.state else None
-    turn = reply(previous, text, context)
-    inquiry = _current_inquiry(conversation)
-    fresh = inquiry is None
-    if inquiry is None:
-        inquiry = _new_inquiry(conversation, turn.state.language)
-    received_by = inquiry
-    if "restarted" in turn.events or ("started" in turn.events and not fresh):
-        inquiry = _new_inquiry(conversation, turn.state.language)
-    _save_state(conversation, inquiry, turn.state)
-    return turn, received_by, inquiry
+def _is_idle(updated_at: datetime) -> bool:
+    return clock.now() - clock.as_utc(updated_at) > IDLE_EXPIRY
 
 
 @dataclass(frozen=True)
-class SmsIn:
-    sid: str
-    phone: str
-    body: str
-    has_media: bool
+class Thread:
+    """One conversation row as a turn needs it."""
 
-    def __post_init__(self) -> None:
-        for name in ("sid", "phone", "body"):
-            object.__setattr__(self, name, clean_text(getattr(self, name)))
+    id: int
+    channel: str
+    state: dict[str, Any]
+    updated_at: datetime
 
 
-def receive_sms(message: SmsIn, secret: str) -> SmsReply:
-    """Process one Twilio message exactly once; a copy gets the reply the first one got."""
+def _run_turn(thread: Thread, text: str, context: Context) -> tuple[Turn, int, int]:
+    """Run the engine on the stored state; a (re)start opens a new inquiry, keeping the old.
 
-    def work() -> SmsReply:
-        earlier = _stored_reply(message.sid)
-        if earlier is not None:
-            return earlier
-        conversation = _lock_sms_conversation(message.phone, phone_key(message.phone, secret))
-        earlier = _stored_reply(message.sid)  # a copy may have finished while we waited
-        if earlier is not None:
-            return earlier
-        context = Context(
-            channel="sms",
-            this_year=clock.this_year(),
-            new_reference=reference.generate,
-            has_media=message.has_media,
-            idle_expired=bool(conversation.state) and _is_idle(conversation),
-        )
-        conversation.phone = message.phone
-        turn, received_by, inquiry = _run_turn(conversation, message.body, context)
-        inbound = _add_message(
-            conversation, received_by, "in", message.body, twilio_sid=message.sid
-        )
-        text = turn.sms_text()
-        if text is None:
-            return SmsReply(None, None, turn.events)
-        db.session.flush()
-        reply = _add_message(conversation, inquiry, "out", text, reply_to_id=inbound.id)
-        db.session.flush()
-        return SmsReply(text, reply.id, turn.events, turn.state.decision)
-
-    return retrying(work)
-
-
-DELIVERY_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed")
+    Returns the turn, the inquiry the incoming message belongs to, and the current inquiry.
+    """
+    previous = State.from_json(thread.state) if thread.state else None
+    turn = reply(previous, text, context)
+    current = _current_inquiry_id(thread.id)
+    received_by = current or _new_inquiry(thread.id, thread.channel, turn.state.language)
+    inquiry = received_by
+    restarted = "restarted" in turn.events or ("started" in turn.events and current is not None)
+    if restarted:
+        inquiry = _new_inquiry(thread.id, thread.channel, turn.state.language)
+    return turn, received_by, inquiry
 
 
 def record_delivery(reply_id: int, status: str, error_code: str | None) -> bool:
     """Note what Twilio reports about a reply we sent; ``False`` for an unknown reply."""
+    failed = status in ("undelivered", "failed")
 
     def work() -> bool:
-        reply = db.session.get(Message, reply_id)
-        if reply is None or reply.direction != "out":
-            return False
-        reply.delivery_status = status
-        reply.error_code = (error_code or None) if status in ("undelivered", "failed") else None
-        reply.status_at = clock.now()
-        return True
+        changed = _execute(
+            update(MESSAGE)
+            .where(MESSAGE.c.id == reply_id, MESSAGE.c.direction == "out")
+            .values(
+                delivery_status=status,
+                error_code=(error_code or None) if failed else None,
+                status_at=clock.now(),
+            )
+        )
+        return changed.rowcount == 1
 
     return retrying(work)
 
@@ -271,34 +262,40 @@ class ChatView:
 
 
 def start_chat(language: str) -> ChatView:
+    """A new web chat: its conversation, its first inquiry, the welcome and first question."""
+    turn = start(language, "web")
+
     def work() -> ChatView:
-        conversation = Conversation(
-            token=new_token(),
-            channel="web",
-            language=language,
-            state={},
-            opted_out=False,
-            created_at=clock.now(),
-            updated_at=clock.now(),
-        )
-        db.session.add(conversation)
-        turn = start(language, "web")
-        inquiry = _new_inquiry(conversation, language)
-        _save_state(conversation, inquiry, turn.state)
-        db.session.flush()
+        token, moment = new_token(), clock.now()
+        conversation_id = _execute(
+            insert(CONVERSATION)
+            .values(
+                token=token,
+                channel="web",
+                language=language,
+                state={},
+                opted_out=False,
+                created_at=moment,
+                updated_at=moment,
+            )
+            .returning(CONVERSATION.c.id)
+        ).scalar_one()
+        inquiry = _new_inquiry(conversation_id, "web", language)
+        _save_state(conversation_id, inquiry, turn.state)
         for text in turn.web_messages():
-            _add_message(conversation, inquiry, "out", text)
-        return ChatView(conversation.token, turn.state, turn.web_messages())
+            _add_message(conversation_id, inquiry, "out", text)
+        return ChatView(token, turn.state, turn.web_messages())
 
     return retrying(work)
 
 
-def _lock_chat(token: str) -> Conversation | None:
-    return db.session.scalars(
-        select(Conversation)
-        .where(Conversation.token == token, Conversation.channel == "web")
+def _lock_chat(token: str) -> Thread | None:
+    found = _execute(
+        select(CONVERSATION.c.id, CONVERSATION.c.state, CONVERSATION.c.updated_at)
+        .where(CONVERSATION.c.token == token, CONVERSATION.c.channel == "web")
         .with_for_update()
     ).first()
+    return Thread(found.id, "web", found.state, found.updated_at) if found else None
 
 
 def post_chat(token: str, text: str) -> ChatView | None:
@@ -306,21 +303,22 @@ def post_chat(token: str, text: str) -> ChatView | None:
     text, token = clean_text(text), clean_text(token)
 
     def work() -> ChatView | None:
-        conversation = _lock_chat(token)
-        if conversation is None:
+        thread = _lock_chat(token)
+        if thread is None:
             return None
         context = Context(
             channel="web",
             this_year=clock.this_year(),
             new_reference=reference.generate,
-            idle_expired=_is_idle(conversation),
+            idle_expired=_is_idle(thread.updated_at),
         )
-        turn, received_by, inquiry = _run_turn(conversation, text, context)
-        _add_message(conversation, received_by, "in", text)
+        turn, received_by, inquiry = _run_turn(thread, text, context)
+        _save_state(thread.id, inquiry, turn.state)
+        _add_message(thread.id, received_by, "in", text)
         for message in turn.web_messages():
-            _add_message(conversation, inquiry, "out", message)
+            _add_message(thread.id, inquiry, "out", message)
         completed = "completed" in turn.events
-        return ChatView(conversation.token, turn.state, turn.web_messages(), completed)
+        return ChatView(token, turn.state, turn.web_messages(), completed)
 
     return retrying(work)
 
@@ -330,17 +328,19 @@ def chat_transcript(token: str) -> tuple[ChatView, list[tuple[str, str]]] | None
     token = clean_text(token)
 
     def work() -> tuple[ChatView, list[tuple[str, str]]] | None:
-        conversation = db.session.scalars(
-            select(Conversation).where(Conversation.token == token, Conversation.channel == "web")
+        found = _execute(
+            select(CONVERSATION.c.id, CONVERSATION.c.state).where(
+                CONVERSATION.c.token == token, CONVERSATION.c.channel == "web"
+            )
         ).first()
-        if conversation is None:
+        if found is None:
             return None
-        rows = db.session.execute(
-            select(Message.direction, Message.body)
-            .where(Message.conversation_id == conversation.id)
-            .order_by(Message.id)
+        rows = _execute(
+            select(MESSAGE.c.direction, MESSAGE.c.body)
+            .where(MESSAGE.c.conversation_id == found.id)
+            .order_by(MESSAGE.c.id)
         ).all()
-        view = ChatView(conversation.token, State.from_json(conversation.state), [])
+        view = ChatView(token, State.from_json(found.state), [])
         return view, [(direction, body or "") for direction, body in rows]
 
     return retrying(work)

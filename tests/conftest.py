@@ -90,7 +90,7 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
     with engine.begin() as connection:
         connection.execute(
             text(
-                "TRUNCATE audit_event, staff_user, message, inquiry, conversation"
+                "TRUNCATE screening_job, audit_event, staff_user, message, inquiry, conversation"
                 " RESTART IDENTITY CASCADE"
             )
         )

@@ -7,7 +7,7 @@ for a new web chat), stores the new state and sends what the turn says, in one t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from bot.conversation import catalog
@@ -36,9 +36,16 @@ class State:
     opted_out: bool = False
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["history"] = list(self.history)
-        return data
+        return {
+            "language": self.language,
+            "started": self.started,
+            "answers": dict(self.answers),
+            "history": list(self.history),
+            "question": self.question,
+            "done": self.done,
+            "reference": self.reference,
+            "opted_out": self.opted_out,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> State:

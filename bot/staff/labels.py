@@ -16,7 +16,14 @@ STATUSES = {"new": "New", "contacted": "Contacted", "resolved": "Resolved"}
 CHANNELS = {"sms": "Text message", "web": "Web chat"}
 LANGUAGES = {"en": "English", "es": "Spanish"}
 OFFICE_NAMES = {office_id: office.name for office_id, office in OFFICES.items()}
-ACTIONS = {"view": "Opened", "export": "Downloaded", "update": "Changed"}
+ACTIONS = {
+    "view": "Opened",
+    "export": "Downloaded",
+    "update": "Changed",
+    "screen_upload": "Uploaded a file to screen",
+    "screen_results": "Downloaded screening results",
+    "screen_summary": "Downloaded a screening summary",
+}
 OUTCOMES = {
     "dismiss": "Dismiss (clear the conviction)",
     "reduce": "Reduce the felony to a misdemeanor",

@@ -42,6 +42,7 @@ class Chart:
     rows: list[tuple[str, int]]
     width: int = CHART_WIDTH
     label_width: int = LABEL_WIDTH
+    count_heading: str = "Checks"
 
     @property
     def height(self) -> int:
