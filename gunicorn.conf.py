@@ -13,8 +13,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count
 timeout = 10
 graceful_timeout = 10
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# No max_requests: a worker restart costs a second of imports and start-up, and memory stays
+# flat (bench/README.md); recycling would trade throughput in a burst for nothing.
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 

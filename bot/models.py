@@ -31,6 +31,8 @@ class Conversation(db.Model):
     language: Mapped[str] = mapped_column(String(8), default="en")
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     opted_out: Mapped[bool] = mapped_column(default=False)
+    # The check in progress (or last finished); kept here so a message needs no look-up.
+    inquiry_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

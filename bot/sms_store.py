@@ -28,7 +28,7 @@ SQL = {
         "INSERT INTO conversation (token, channel, phone, phone_hash, state, language, opted_out,"
         " created_at, updated_at) VALUES (:token, 'sms', :phone, :phone_hash, {json_empty}, 'en',"
         " {false}, :now, :now) ON CONFLICT (phone_hash) DO UPDATE SET phone_hash ="
-        " excluded.phone_hash RETURNING id, state, updated_at"
+        " excluded.phone_hash RETURNING id, state, updated_at, inquiry_id"
     ),
     "current_inquiry": (
         "SELECT id FROM inquiry WHERE conversation_id = :conversation ORDER BY id DESC LIMIT 1"
@@ -49,7 +49,7 @@ SQL = {
     ),
     "save_conversation": (
         "UPDATE conversation SET state = {state}, language = :language, opted_out = :opted_out,"
-        " phone = :phone, updated_at = :now WHERE id = :conversation"
+        " phone = :phone, inquiry_id = :inquiry, updated_at = :now WHERE id = :conversation"
     ),
     "save_inquiry": (
         "UPDATE inquiry SET language = :language, answers = {answers}, updated_at = :now"
@@ -164,6 +164,7 @@ def _save(tx: Transaction, ids: dict[str, int], state: State, phone: str, now: A
         language=state.language,
         opted_out=state.opted_out,
         phone=phone,
+        inquiry=ids["inquiry"],
         now=now,
     )
     common = {"inquiry": ids["inquiry"], "language": state.language, "now": now}
@@ -186,15 +187,17 @@ def _save(tx: Transaction, ids: dict[str, int], state: State, phone: str, now: A
 def _turn(tx: Transaction, message: SmsIn, secret: str) -> SmsReply:
     moment = clock.now()
     now = tx.when(moment)
-    conversation, stored_state, updated_at = tx.one(
+    conversation, stored_state, updated_at, current = tx.one(
         "upsert_conversation",
         token=new_token(),
         phone=message.phone,
         phone_hash=phone_key(message.phone, secret),
         now=now,
     )
-    current = tx.one("current_inquiry", conversation=conversation)
-    received_by = current[0] if current else _new_inquiry(tx, conversation, "en", now)
+    if current is None:  # a conversation from before 0005, or a new one
+        found = tx.one("current_inquiry", conversation=conversation)
+        current = found[0] if found else None
+    received_by = current or _new_inquiry(tx, conversation, "en", now)
     inbound = tx.one(
         "add_inbound",
         conversation=conversation,

@@ -68,6 +68,7 @@ SAVE_CONVERSATION = (
         state=_param("state"),
         language=_param("language"),
         opted_out=_param("opted_out"),
+        inquiry_id=_param("inquiry"),
         updated_at=_param("now"),
     )
 )
@@ -161,6 +162,7 @@ def _save_state(conversation_id: int, inquiry_id: int, state: State) -> None:
     _execute(
         SAVE_CONVERSATION,
         conversation=conversation_id,
+        inquiry=inquiry_id,
         state=state.as_json(),
         language=state.language,
         opted_out=state.opted_out,

@@ -6,7 +6,7 @@ from tests.conftest import make_app
 def test_health_reports_ok_and_the_alembic_revision(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "revision": "0004"}
+    assert response.get_json() == {"status": "ok", "revision": "0005"}
 
 
 def test_health_is_503_when_the_database_is_unreachable():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import phonenumbers
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
@@ -43,7 +43,7 @@ def twiml(reply: sms_store.SmsReply | None = None) -> Response:
     """TwiML with the reply, if any; Twilio reports its delivery to the ``action`` URL."""
     response = MessagingResponse()
     if reply is not None and reply.text is not None:
-        action = url_for("sms.status", reply=reply.reply_id, _external=True)
+        action = f"{request.url_root}sms/status?reply={reply.reply_id}"
         response.message(reply.text, action=action, method="POST")
     return Response(str(response), mimetype="text/xml")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from bot.conversation.understanding_data import QUESTIONS
@@ -63,6 +64,7 @@ def outcome_text(language: str, outcome: str) -> str:
     return CATALOGS[language]["outcome"][outcome]
 
 
+@cache
 def question(language: str, question_id: str) -> QuestionView:
     wording = CATALOGS[language]["question"][question_id]
     spec = QUESTIONS[question_id]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
@@ -9,6 +11,7 @@ GSM7_BASIC = frozenset(
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
 
 
+@lru_cache(maxsize=4096)
 def segments(text: str) -> int:
     """Segments for ``text``: 160 GSM-7 units in one, 153 a segment beyond; UCS-2 70, then 67."""
     if all(ch in GSM7_BASIC or ch in GSM7_EXTENSION for ch in text):

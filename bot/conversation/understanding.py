@@ -46,6 +46,7 @@ class Vocabulary:
     """Phrases for each answer of one question, longest first, so longer phrases win."""
 
     phrases: tuple[tuple[Phrase, Fact], ...]
+    by_first_word: dict[str, tuple[int, ...]]  # indexes into ``phrases``, longest first
     absorbs: dict[Fact, tuple[Fact, ...]]
     single_words: dict[str, Fact]
     stems: tuple[tuple[str, Fact], ...]
@@ -82,7 +83,8 @@ class Vocabulary:
         """Every answer named in ``words`` (each word counts once), and the words left over."""
         used = [False] * len(words)
         found: set[Fact] = set()
-        for phrase, value in self.phrases:
+        candidates = sorted({i for word in words for i in self.by_first_word.get(word, ())})
+        for phrase, value in (self.phrases[i] for i in candidates):
             size = len(phrase)
             for start in range(len(words) - size + 1):
                 end = start + size
@@ -111,12 +113,16 @@ def _compile(question_id: str) -> Vocabulary:
         if word in spec:
             pairs += [(tuple(normalise(p).split()), spec[word]) for p in answers[word]]
     pairs.sort(key=lambda pair: -len(pair[0]))
+    by_first_word: dict[str, list[int]] = {}
+    for index, (phrase, _) in enumerate(pairs):
+        by_first_word.setdefault(phrase[0], []).append(index)
     absorbs = {k: tuple(v) for k, v in VOCABULARY.get("absorbs", {}).get(question_id, {}).items()}
     singles = {phrase[0]: value for phrase, value in pairs if len(phrase) == 1}
     stems = VOCABULARY.get("stems", {}).get(question_id, {})
     stem_pairs = tuple((normalise(stem), value) for value, items in stems.items() for stem in items)
     negated = {spec["yes"]: spec["no"]} if "yes" in spec else {}
-    return Vocabulary(tuple(pairs), absorbs, singles, stem_pairs, negated)
+    index = {word: tuple(found) for word, found in by_first_word.items()}
+    return Vocabulary(tuple(pairs), index, absorbs, singles, stem_pairs, negated)
 
 
 VOCABULARIES = {question_id: _compile(question_id) for question_id in QUESTIONS}
