@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from bot import metrics, store
+from bot import conversations, metrics
 from bot.conversation import catalog
 from bot.conversation.engine import State
 from bot.errors import ApiError
@@ -73,7 +73,7 @@ def _language(data: dict[str, Any]) -> str:
 @bp.post("/chat")
 def start_chat():
     """Start a check: the welcome and the first question."""
-    view = store.start_chat(_language(json_object(required=False)))
+    view = conversations.start_chat(_language(json_object(required=False)))
     body = {"id": view.token, "messages": _bot(view.new_messages), **state_json(view.state)}
     return jsonify(body), 201
 
@@ -85,7 +85,7 @@ def post_message(token: str):
     text = data.get("text")
     if not isinstance(text, str):
         raise ApiError("text must be a string.", field="text")
-    view = store.post_chat(token, text)
+    view = conversations.post_chat(token, text)
     if view is None:
         raise ApiError("No chat with this id.", status=404)
     if view.completed:
@@ -98,7 +98,7 @@ def post_message(token: str):
 @bp.get("/chat/<token>")
 def transcript(token: str):
     """The whole conversation, both sides, and where it stands."""
-    found = store.chat_transcript(token)
+    found = conversations.chat_transcript(token)
     if found is None:
         raise ApiError("No chat with this id.", status=404)
     view, messages = found

@@ -20,7 +20,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from bot import metrics, store
+from bot import conversations, metrics, store
 from bot.channels.chat import state_json
 from bot.conversation import catalog
 from bot.eligibility import OFFICES
@@ -34,7 +34,7 @@ MAX_TEXT = 1000
 
 def _chat() -> dict[str, Any] | None:
     token = request.cookies.get(CHAT_COOKIE)
-    found = store.chat_transcript(token) if token else None
+    found = conversations.chat_transcript(token) if token else None
     if found is None:
         return None
     view, messages = found
@@ -69,7 +69,7 @@ def home() -> str:
 @bp.post("/chat/start")
 def chat_start() -> Response:
     """Start a check without JavaScript."""
-    return _back_to_chat(store.start_chat(_language()).token)
+    return _back_to_chat(conversations.start_chat(_language()).token)
 
 
 @bp.post("/chat/say")
@@ -77,9 +77,9 @@ def chat_say() -> Response:
     """One answer without JavaScript (a choice button or the text box)."""
     token = request.cookies.get(CHAT_COOKIE)
     text = request.form.get("text", "")[:MAX_TEXT]
-    view = store.post_chat(token, text) if token else None
+    view = conversations.post_chat(token, text) if token else None
     if view is None:
-        view = store.start_chat(_language())
+        view = conversations.start_chat(_language())
     elif view.completed:
         metrics.check_completed(view.state.decision, "web")
     return _back_to_chat(view.token)

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import limits, metrics, sms_store, store
+from bot import conversations, limits, metrics, store
 from bot.conversation import catalog
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def signature_is_valid() -> bool:
     return RequestValidator(token).validate(request.url, request.form, signature)
 
 
-def twiml(reply: sms_store.SmsReply | None = None) -> Response:
+def twiml(reply: conversations.SmsReply | None = None) -> Response:
     """TwiML with the reply, if any; Twilio reports its delivery to the ``action`` URL."""
     response = MessagingResponse()
     if reply is not None and reply.text is not None:
@@ -58,7 +58,7 @@ def _slow_down(phone: str) -> Response:
     return Response(str(response), mimetype="text/xml")
 
 
-def _count(reply: sms_store.SmsReply) -> None:
+def _count(reply: conversations.SmsReply) -> None:
     if "opted_out" in reply.events:
         metrics.OPT_OUTS.inc()
     if "completed" in reply.events:
@@ -89,13 +89,13 @@ def incoming() -> Response:
     phone = e164(form["From"])
     if not limits.sms_allowed(phone):
         return _slow_down(phone)
-    message = sms_store.SmsIn(
+    message = conversations.SmsIn(
         sid=form["MessageSid"][:64],
         phone=phone,
         body=form.get("Body", "")[:MAX_BODY],
         has_media=_has_media(form),
     )
-    reply = sms_store.receive_sms(message, current_app.config["SECRET_KEY"])
+    reply = conversations.receive_sms(message, current_app.config["SECRET_KEY"])
     _count(reply)
     return twiml(reply)
 

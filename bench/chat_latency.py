@@ -1,0 +1,101 @@
+"""Web chat API latency under 16 concurrent sessions: p50 and p99 for every step of a check.
+
+    .venv/bin/python bench/chat_latency.py [--sessions 16] [--rounds 10]
+
+Starts the project with `gunicorn -w 2` on a fresh SQLite database (rate limits on, as deployed;
+sessions come from different addresses through X-Forwarded-For is not used, so the per-address
+limit of 60 new chats a minute bounds --sessions x --rounds), then runs the sessions at once,
+each doing whole checks (start, then 9 answers), and prints latency per step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from load import Server
+
+ANSWERS = ["yes", "felony stuff? no, selling", "2005", "30", "felony", "no", "no", "no", "yes"]
+STEPS = ["start", *(f"answer {n}" for n in range(1, len(ANSWERS) + 1))]
+
+
+def call(url: str, body: dict | None) -> tuple[float, dict]:
+    data = json.dumps(body or {}).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=30) as response:
+        payload = json.loads(response.read())
+    return (time.perf_counter() - started) * 1000, payload
+
+
+def session(base: str, rounds: int, timings: dict[str, list[float]], lock: threading.Lock) -> None:
+    for _ in range(rounds):
+        took, chat = call(f"{base}/api/chat", None)
+        measured = [("start", took)]
+        for step, answer in zip(STEPS[1:], ANSWERS, strict=True):
+            if chat["done"]:
+                break
+            took, chat = call(f"{base}/api/chat/{chat['id']}/messages", {"text": answer})
+            measured.append((step, took))
+        with lock:
+            for step, took in measured:
+                timings[step].append(took)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "metrics").mkdir()
+        server = Server(f"sqlite:///{folder}/chat.db", PROMETHEUS_MULTIPROC_DIR=f"{folder}/metrics")
+        base = f"http://127.0.0.1:{server.port}"
+        timings: dict[str, list[float]] = {step: [] for step in STEPS}
+        lock = threading.Lock()
+        threads = [
+            threading.Thread(target=session, args=(base, args.rounds, timings, lock))
+            for _ in range(args.sessions)
+        ]
+        started = time.perf_counter()
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            server.stop()
+        seconds = time.perf_counter() - started
+    every = [t for values in timings.values() for t in values]
+    print(f"{args.sessions} concurrent sessions, {len(every)} requests in {seconds:.1f} s")
+    print(f"{'step':<12}{'n':>6}{'p50 ms':>10}{'p99 ms':>10}")
+    for step in STEPS:
+        values = timings[step]
+        if values:
+            print(
+                f"{step:<12}{len(values):>6}{statistics.median(values):>10.1f}"
+                f"{percentile(values, 0.99):>10.1f}"
+            )
+    print(
+        f"{'all steps':<12}{len(every):>6}{statistics.median(every):>10.1f}"
+        f"{percentile(every, 0.99):>10.1f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
