@@ -128,3 +128,16 @@ def test_migrations_upgrade_from_empty_downgrade_and_upgrade_again(empty_databas
         upgrade()
         assert {"conversation", "inquiry", "message"} <= set(inspect(db.engine).get_table_names())
         db.engine.dispose()
+
+
+def test_the_models_and_the_migrations_agree(empty_database):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    app = make_app(empty_database)
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+        db.engine.dispose()
+    assert differences == []
