@@ -19,15 +19,9 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-HEADER = (
-    "person_id",
-    "dob",
-    "county",
-    "code_section",
-    "level",
-    "disposition_date",
-    "sentence_end_date",
-)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.screening.records import COLUMNS as HEADER  # noqa: E402
 
 # (code section as written, weight, levels to pick from)
 PROP64 = (

@@ -27,19 +27,19 @@ CHAT_MESSAGES = "60 per minute"
 EXTENSION = "resident_limiter"
 
 
-def _opaque(value: str) -> str:
+def opaque(value: str) -> str:
     """A keyed hash: the store never holds a phone number or a chat id."""
     secret = str(current_app.secret_key or "").encode()
     return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def _address() -> str:
-    return _opaque(get_remote_address())
+    return opaque(get_remote_address())
 
 
 def _chat() -> str:
     token = (request.view_args or {}).get("token") or request.cookies.get("record_check_chat", "")
-    return _opaque(token or get_remote_address())
+    return opaque(token or get_remote_address())
 
 
 def _limiter() -> Limiter:
@@ -56,12 +56,12 @@ def sms_allowed(phone: str) -> bool:
     limiter = _limiter()
     if not limiter.enabled:
         return True
-    return limiter.limiter.hit(SMS_LIMIT, _prefix(), "sms", _opaque(phone))
+    return limiter.limiter.hit(SMS_LIMIT, _prefix(), "sms", opaque(phone))
 
 
 def sms_notice_due(phone: str) -> bool:
     """Whether the one polite "slow down" reply of this stretch is still to be sent."""
-    return _limiter().limiter.hit(SMS_NOTICE, _prefix(), "sms-notice", _opaque(phone))
+    return _limiter().limiter.hit(SMS_NOTICE, _prefix(), "sms-notice", opaque(phone))
 
 
 def init_app(app: Flask) -> None:

@@ -11,30 +11,23 @@ tests, would take the settings of whichever app was built last.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask.wrappers import Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from bot.limits import opaque
 
 SIGN_IN_LIMIT = "10 per minute"
 SIGN_IN_ENDPOINT = "staff.login"
 
 
-def _opaque(value: str) -> str:
-    """A keyed hash, so that neither the store nor Flask-Limiter's log line names anyone."""
-    secret = str(current_app.secret_key or "").encode()
-    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:32]
-
-
 def _account_key() -> str:
-    return "account:" + _opaque(request.form.get("email", "").strip().lower()[:254])
+    return "account:" + opaque(request.form.get("email", "").strip().lower()[:254])
 
 
 def _address_key() -> str:
-    return "address:" + _opaque(get_remote_address())
+    return "address:" + opaque(get_remote_address())
 
 
 def _failed(_response: Response) -> bool:
