@@ -58,3 +58,8 @@ translations: $(STAMP)
 ## audit: known vulnerabilities in the pinned dependencies (needs the package index)
 audit: $(STAMP)
 	$(BIN)/pip-audit -r requirements.txt --no-deps --disable-pip
+
+## bench: the SMS webhook against the floor, and the web chat latency (needs wrk)
+bench: $(STAMP)
+	$(BIN)/python bench/sms_throughput.py
+	$(BIN)/python bench/chat_latency.py

@@ -1,17 +1,19 @@
 """Web chat API latency under 16 concurrent sessions: p50 and p99 for every step of a check.
 
-    .venv/bin/python bench/chat_latency.py [--sessions 16] [--rounds 10]
+    .venv/bin/python bench/chat_latency.py [--sessions 16] [--rounds 3] [--think 1.0]
 
-Starts the project with `gunicorn -w 2` on a fresh SQLite database (rate limits on, as deployed;
-sessions come from different addresses through X-Forwarded-For is not used, so the per-address
-limit of 60 new chats a minute bounds --sessions x --rounds), then runs the sessions at once,
-each doing whole checks (start, then 9 answers), and prints latency per step.
+Starts the project with `gunicorn -w 2` on a fresh SQLite database (rate limits on, as deployed:
+all sessions come from one address, so --sessions x --rounds stays under 60 new chats a minute),
+then runs the sessions at once, each doing whole checks (start, then up to 9 answers) and
+waiting about --think seconds between steps, as a resident reads and types (0 sends every step
+back to back: a stress test that measures queueing behind 2 workers more than a step's cost).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -37,13 +39,18 @@ def call(url: str, body: dict | None) -> tuple[float, dict]:
     return (time.perf_counter() - started) * 1000, payload
 
 
-def session(base: str, rounds: int, timings: dict[str, list[float]], lock: threading.Lock) -> None:
+def session(
+    base: str, rounds: int, think: float, timings: dict[str, list[float]], lock: threading.Lock
+) -> None:
+    pause = random.Random()
+    time.sleep(think * pause.random())  # residents do not all arrive in the same millisecond
     for _ in range(rounds):
         took, chat = call(f"{base}/api/chat", None)
         measured = [("start", took)]
         for step, answer in zip(STEPS[1:], ANSWERS, strict=True):
             if chat["done"]:
                 break
+            time.sleep(think * pause.uniform(0.5, 1.5))
             took, chat = call(f"{base}/api/chat/{chat['id']}/messages", {"text": answer})
             measured.append((step, took))
         with lock:
@@ -60,6 +67,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="seconds between a session's steps"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "metrics").mkdir()
@@ -68,7 +78,7 @@ def main() -> int:
         timings: dict[str, list[float]] = {step: [] for step in STEPS}
         lock = threading.Lock()
         threads = [
-            threading.Thread(target=session, args=(base, args.rounds, timings, lock))
+            threading.Thread(target=session, args=(base, args.rounds, args.think, timings, lock))
             for _ in range(args.sessions)
         ]
         started = time.perf_counter()
@@ -81,7 +91,10 @@ def main() -> int:
             server.stop()
         seconds = time.perf_counter() - started
     every = [t for values in timings.values() for t in values]
-    print(f"{args.sessions} concurrent sessions, {len(every)} requests in {seconds:.1f} s")
+    print(
+        f"{args.sessions} concurrent sessions, think {args.think:g} s, "
+        f"{len(every)} requests in {seconds:.1f} s"
+    )
     print(f"{'step':<12}{'n':>6}{'p50 ms':>10}{'p99 ms':>10}")
     for step in STEPS:
         values = timings[step]

@@ -43,7 +43,10 @@ class Run:
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value)
+    if found is None:
+        raise ValueError(f"cannot read wrk's latency {value!r}")
+    number, unit = found.groups()
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
@@ -156,7 +159,11 @@ def measure(name: str, server: Gunicorn, folder: Path, start: int, seconds: int)
         text=True,
         check=True,
     ).stdout
-    return parse_wrk(name, output)
+    try:
+        return parse_wrk(name, output)
+    except (ValueError, AttributeError):
+        print(output)
+        raise
 
 
 def main() -> int:
