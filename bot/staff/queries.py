@@ -61,6 +61,12 @@ class MessageRow:
     direction: str
     body: str
     created_at: datetime
+    delivery_status: str | None = None
+    error_code: str | None = None
+
+    @property
+    def undelivered(self) -> bool:
+        return self.delivery_status in ("undelivered", "failed")
 
 
 @dataclass(frozen=True)
@@ -197,11 +203,20 @@ def find_inquiry(viewer: Scope, reference: str) -> InquiryDetail | None:
 def transcript(inquiry_id: int) -> list[MessageRow]:
     """Both sides of an inquiry's thread, merged in the order they were sent."""
     rows = db.session.execute(
-        select(Message.direction, Message.body, Message.created_at)
+        select(
+            Message.direction,
+            Message.body,
+            Message.created_at,
+            Message.delivery_status,
+            Message.error_code,
+        )
         .where(Message.inquiry_id == inquiry_id)
         .order_by(Message.created_at, Message.id)
     ).all()
-    return [MessageRow(direction, body or "", created_at) for direction, body, created_at in rows]
+    return [
+        MessageRow(direction, body or "", created_at, status, error)
+        for direction, body, created_at, status, error in rows
+    ]
 
 
 def export_targets(viewer: Scope, filters: Filters) -> list[tuple[int, str]]:
@@ -281,6 +296,17 @@ def counts_by(column: Any, viewer: Scope, filters: Filters) -> dict[str, int]:
         filtered(select(column, func.count(Inquiry.id)), viewer, filters).group_by(column)
     ).all()
     return {str(value): count for value, count in rows}
+
+
+def undelivered_replies(viewer: Scope, filters: Filters) -> int:
+    """Replies Twilio could not deliver (a landline, a blocked number) among visible checks."""
+    visible = filtered(select(Inquiry.id), viewer, filters)
+    return db.session.scalar(
+        select(func.count(Message.id)).where(
+            Message.inquiry_id.in_(visible.scalar_subquery()),
+            Message.delivery_status.in_(("undelivered", "failed")),
+        )
+    )
 
 
 def created_times(viewer: Scope, filters: Filters) -> list[datetime]:

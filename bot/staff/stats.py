@@ -61,6 +61,7 @@ class Chart:
 class Figures:
     total: int
     charts: list[Chart]
+    undelivered: int = 0
 
 
 def iso_week(moment: datetime) -> str:
@@ -119,4 +120,5 @@ def figures(viewer: queries.Scope, filters: Filters) -> Figures:
         _chart("channel", "channel", _rows(channels, labels.CHANNELS)),
         _chart("week", "ISO week", by_week(queries.created_times(viewer, filters))),
     ]
-    return Figures(sum(outcomes.values()), charts)
+    undelivered = queries.undelivered_replies(viewer, filters)
+    return Figures(sum(outcomes.values()), charts, undelivered)
