@@ -146,4 +146,3 @@ def test_error_reports_carry_nothing_personal():
     assert "+19165550123" not in repr(scrubbed) and "weed" not in repr(scrubbed)
     assert "+1916" not in repr(scrubbed) and "user" not in scrubbed
     assert scrubbed["request"]["headers"] == {"User-Agent": "TwilioProxy"}
-
