@@ -7,7 +7,6 @@ and the progress bar go to standard error, the bar only when that is a terminal.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
@@ -22,20 +21,10 @@ import click
 
 from bot.clock import COUNTY_TIME
 from bot.screening.bulk import DEFAULT_COUNTY, OnProgress, normalize_county, screen
+from bot.screening.files import open_records
 from bot.screening.records import HeaderError
 from bot.screening.results import ResultsWriter
 from bot.screening.summary import Summary
-
-READ_BUFFER = 1 << 20
-
-
-@contextmanager
-def _input(path: Path) -> Iterator[tuple[TextIO, Callable[[], int]]]:
-    """The file as text (a spreadsheet's byte-order mark is skipped) and how many bytes are read."""
-    raw = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by the wrapper below
-    text = io.TextIOWrapper(io.BufferedReader(raw, READ_BUFFER), encoding="utf-8-sig", newline="")
-    with text:
-        yield text, raw.tell
 
 
 @contextmanager
@@ -86,7 +75,7 @@ class _Terminal:
 
 
 def _run(source: Path, out: Path, as_of: date, county: str) -> Summary:
-    with _input(source) as (text, bytes_read), _output(out) as results:
+    with open_records(source) as (text, bytes_read), _output(out) as results:
         terminal = _Terminal(source.stat().st_size, bytes_read)
         try:
             return screen(

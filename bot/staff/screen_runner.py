@@ -16,12 +16,10 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
 
 import click
 from flask import Flask, current_app
@@ -30,13 +28,13 @@ from werkzeug.datastructures import FileStorage
 
 from bot import clock
 from bot.screening import COLUMNS, HeaderError, Result, ResultsWriter, screen
+from bot.screening.files import open_records
 from bot.screening.records import RowReader
 from bot.staff import screen_jobs
 from bot.staff.models import StaffUser
 
 log = logging.getLogger(__name__)
 
-READ_BUFFER = 1 << 20
 #: Seconds between progress notes in the database.
 SAVE_EVERY = 1.0
 #: While rows are decided (after the file is read), progress is noted every so many results.
@@ -172,15 +170,6 @@ def _fail(job_id: str, message: str) -> None:
         log.exception("could not record a failed screening", extra={"fields": {"job": job_id[:8]}})
 
 
-@contextmanager
-def _input(path: Path) -> Iterator[tuple[TextIO, Callable[[], int]]]:
-    """The file as text (a spreadsheet's byte-order mark is skipped) and how many bytes are read."""
-    raw = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by the wrapper below
-    text = io.TextIOWrapper(io.BufferedReader(raw, READ_BUFFER), encoding="utf-8-sig", newline="")
-    with text:
-        yield text, raw.tell
-
-
 class _Progress:
     """Notes how far a run got in the job's row, at most every ``SAVE_EVERY`` seconds."""
 
@@ -222,7 +211,7 @@ def _screen(job_id: str, path: Path, as_of: date, county: str) -> Outcome:
     compressed = io.BytesIO()
     try:
         with (
-            _input(path) as (text, bytes_read),
+            open_records(path) as (text, bytes_read),
             gzip.open(compressed, "wt", encoding="utf-8", newline="") as results,
         ):
             progress = _Progress(job_id, bytes_read, ResultsWriter(results))
