@@ -166,3 +166,16 @@ def test_unavailable_database_gives_503(database_url):
     response = Texter(broken.test_client()).post(params)
     assert response.status_code == 503
     assert response.mimetype == "text/xml"
+
+
+def test_short_codes_and_international_senders_are_answered(client, app):
+    assert "Sacramento County?" in Texter(client, phone="12345").text("hi")
+    assert "Sacramento County?" in Texter(client, phone="+447700900123").text("hi")
+    with app.app_context():
+        phones = set(db.session.scalars(select(Conversation.phone)))
+    assert phones == {"12345", "+447700900123"}
+
+
+def test_a_text_longer_than_twilio_sends_is_handled(texter, app):
+    texter.text("hi")
+    assert "Sacramento County?" in texter.text("y" * 5000)
