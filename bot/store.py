@@ -9,22 +9,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import TypeVar
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 
 from bot import clock
 from bot.db import db
 from bot.models import Message
 
 IDLE_EXPIRY = timedelta(hours=24)
-ATTEMPTS = 3
 DELIVERY_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed")
-T = TypeVar("T")
 
 
 @contextmanager
@@ -36,18 +32,6 @@ def transaction() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
-
-
-def retrying(work: Callable[[], T]) -> T:
-    """Run ``work`` in a transaction, again if a unique value collided (a racing copy)."""
-    for attempt in range(ATTEMPTS):
-        try:
-            with transaction():
-                return work()
-        except IntegrityError:
-            if attempt == ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
 
 
 def clean_text(text: str) -> str:
@@ -68,8 +52,7 @@ def new_token() -> str:
 def record_delivery(reply_id: int, status: str, error_code: str | None) -> bool:
     """Note what Twilio reports about a reply we sent; ``False`` for an unknown reply."""
     failed = status in ("undelivered", "failed")
-
-    def work() -> bool:
+    with transaction():
         changed = db.session.execute(
             update(Message)
             .where(Message.id == reply_id, Message.direction == "out")
@@ -79,6 +62,4 @@ def record_delivery(reply_id: int, status: str, error_code: str | None) -> bool:
                 status_at=clock.now(),
             )
         )
-        return changed.rowcount == 1
-
-    return retrying(work)
+    return changed.rowcount == 1

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from bot.conversation.understanding import understand
+from bot.eligibility import FACT_IDS
 
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = DATA / "understanding_corpus.csv"
@@ -27,17 +28,7 @@ HOLDOUT = DATA / "understanding_holdout.csv"
 THIS_YEAR = 2026
 MIN_CORRECT = 0.97
 MAX_WRONG = 0.01
-QUESTIONS = {
-    "county",
-    "offense",
-    "conviction_year",
-    "age_at_offense",
-    "level",
-    "disqualifying_record",
-    "sentence_status",
-    "only_conviction",
-    "recent_conviction",
-}
+QUESTIONS = set(FACT_IDS)
 
 
 def _rows(path: Path = CORPUS) -> list[dict[str, str]]:

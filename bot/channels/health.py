@@ -31,10 +31,9 @@ def healthz():
     try:
         revision = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except SQLAlchemyError:
-        db.session.rollback()
         return jsonify({"status": "unavailable", "revision": None}), 503
     finally:
-        db.session.rollback()
+        db.session.rollback()  # end the read transaction either way
     if revision != code_revision():
         body = {"status": "migrations_pending", "revision": revision, "expected": code_revision()}
         return jsonify(body), 503

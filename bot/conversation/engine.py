@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 from bot.conversation import catalog
@@ -53,8 +54,9 @@ class State:
             return cls()
         return cls(**{**data, "history": tuple(data.get("history", ()))})
 
-    @property
+    @cached_property
     def decision(self) -> Decision | None:
+        """Worked out once per state: the reply, the store and the API all read it."""
         return evaluate(self.answers) if self.done else None
 
 
