@@ -16,7 +16,7 @@ from flask.wrappers import Response
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from bot.limits import opaque
+from bot.limits import opaque, route_limits_only
 
 SIGN_IN_LIMIT = "10 per minute"
 SIGN_IN_ENDPOINT = "staff.login"
@@ -51,3 +51,4 @@ def init_app(app: Flask) -> None:
             SIGN_IN_LIMIT, key_func=key_func, methods=["POST"], deduct_when=_failed, scope=scope
         )(view)
     app.view_functions[SIGN_IN_ENDPOINT] = view
+    route_limits_only(app, limiter)
