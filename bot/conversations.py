@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot import clock, reference
+from bot.conversation import catalog
 from bot.conversation.engine import Context, State, Turn, reply, start
 from bot.db import db
 from bot.eligibility import Decision
@@ -24,12 +25,20 @@ from bot.errors import ServiceUnavailableError
 from bot.store import IDLE_EXPIRY, clean_text, new_token, phone_key
 
 SQL = {
+    # Finds or starts a resident's thread and counts the text towards the per-phone limit: a
+    # new minute starts when the last one began before :minute_ago.
     "upsert_sms_conversation": (
         "INSERT INTO conversation (token, channel, phone, phone_hash, state, language, opted_out,"
-        " created_at, updated_at) VALUES (:token, 'sms', :phone, :phone_hash, {json_empty}, 'en',"
-        " {false}, :now, :now) ON CONFLICT (phone_hash) DO UPDATE SET phone_hash ="
-        " excluded.phone_hash RETURNING id, state, updated_at, inquiry_id"
+        " created_at, updated_at, texts_since, texts_counted) VALUES (:token, 'sms', :phone,"
+        " :phone_hash, {json_empty}, 'en', {false}, :now, :now, :now, 1)"
+        " ON CONFLICT (phone_hash) DO UPDATE SET"
+        " texts_counted = CASE WHEN conversation.texts_since > :minute_ago"
+        " THEN conversation.texts_counted + 1 ELSE 1 END,"
+        " texts_since = CASE WHEN conversation.texts_since > :minute_ago"
+        " THEN conversation.texts_since ELSE :now END"
+        " RETURNING id, state, updated_at, inquiry_id, language, texts_counted, slowed_at"
     ),
+    "mark_slowed": "UPDATE conversation SET slowed_at = :now WHERE id = :conversation",
     "new_web_conversation": (
         "INSERT INTO conversation (token, channel, state, language, opted_out, created_at,"
         " updated_at) VALUES (:token, 'web', {json_empty}, :language, {false}, :now, :now)"
@@ -181,10 +190,15 @@ def _stored(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _age(moment: Any) -> timedelta:
+    """How long ago a stored time was (SQLite hands it back as text)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return clock.now() - clock.as_utc(moment)
+
+
 def _is_idle(updated_at: Any) -> bool:
-    if isinstance(updated_at, str):
-        updated_at = datetime.fromisoformat(updated_at)
-    return clock.now() - clock.as_utc(updated_at) > IDLE_EXPIRY
+    return _age(updated_at) > IDLE_EXPIRY
 
 
 @dataclass(frozen=True)
@@ -286,15 +300,41 @@ class SmsReply:
     decision: Decision | None = None
 
 
-def _sms_turn(tx: Transaction, message: SmsIn, secret: str) -> SmsReply:
+@dataclass(frozen=True)
+class TextLimit:
+    """At most ``per_minute`` texts a minute from one phone; beyond that nothing is processed,
+    and the first text over the limit in each ``notice_every`` gets one polite reply."""
+
+    per_minute: int
+    notice_every: timedelta
+
+
+MINUTE = timedelta(minutes=1)
+
+
+def _slowed(
+    tx: Transaction, thread: Thread, language: str, slowed_at: Any, limit: TextLimit
+) -> SmsReply:
+    """Over the limit: a polite reply once in a while, otherwise silence (Twilio gets a 200)."""
+    events = frozenset({"rate_limited"})
+    if slowed_at is not None and _age(slowed_at) < limit.notice_every:
+        return SmsReply(None, events=events)
+    tx.run("mark_slowed", conversation=thread.id, now=tx.now)
+    return SmsReply(catalog.text(language, "slow_down"), events=events)
+
+
+def _sms_turn(tx: Transaction, message: SmsIn, secret: str, limit: TextLimit | None) -> SmsReply:
     row = tx.one(
         "upsert_sms_conversation",
         token=new_token(),
         phone=message.phone,
         phone_hash=phone_key(message.phone, secret),
         now=tx.now,
+        minute_ago=tx.when(clock.now() - MINUTE),
     )
     thread = Thread(row[0], "sms", _stored(row[1]), row[2], row[3])
+    if limit is not None and row[5] > limit.per_minute:
+        return _slowed(tx, thread, row[4], row[6], limit)
     current = _current_inquiry(tx, thread)
     received_by = current or _new_inquiry(tx, thread, "en")
     inbound = tx.one(
@@ -326,9 +366,10 @@ def _sms_turn(tx: Transaction, message: SmsIn, secret: str) -> SmsReply:
     return SmsReply(text, reply_id, turn.events, turn.state.decision)
 
 
-def receive_sms(message: SmsIn, secret: str) -> SmsReply:
-    """Process one Twilio message exactly once; a copy gets the reply the first one got."""
-    return in_transaction(_sms_turn, message, secret)
+def receive_sms(message: SmsIn, secret: str, limit: TextLimit | None = None) -> SmsReply:
+    """Process one Twilio message exactly once; a copy gets the reply the first one got.
+    With a ``limit``, texts beyond it from one phone are answered politely, or not at all."""
+    return in_transaction(_sms_turn, message, secret, limit)
 
 
 # --- Web chat --------------------------------------------------------------------------------

@@ -35,6 +35,11 @@ class Conversation(db.Model):
     inquiry_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The per-phone rate limit: texts counted since the start of this minute, and when the one
+    # "please slow down" reply of a stretch was sent. Counted in the message's own transaction.
+    texts_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    texts_counted: Mapped[int] = mapped_column(default=0, server_default="0")
+    slowed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     inquiries: Mapped[list[Inquiry]] = relationship(
         back_populates="conversation", order_by="Inquiry.id"

@@ -10,7 +10,6 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import conversations, limits, metrics, store
-from bot.conversation import catalog
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
@@ -40,25 +39,21 @@ def signature_is_valid() -> bool:
 
 
 def twiml(reply: conversations.SmsReply | None = None) -> Response:
-    """TwiML with the reply, if any; Twilio reports its delivery to the ``action`` URL."""
+    """TwiML with the reply, if any; Twilio reports the delivery of a stored reply to the
+    ``action`` URL."""
     response = MessagingResponse()
     if reply is not None and reply.text is not None:
-        action = f"{request.url_root}sms/status?reply={reply.reply_id}"
-        response.message(reply.text, action=action, method="POST")
-    return Response(str(response), mimetype="text/xml")
-
-
-def _slow_down(phone: str) -> Response:
-    """Over the limit: one polite reply (in both languages, as we have not read the state)."""
-    log.info("texts over the rate limit from one number")
-    if not limits.sms_notice_due(phone):
-        return twiml()
-    response = MessagingResponse()
-    response.message(f"{catalog.text('en', 'slow_down')} {catalog.text('es', 'slow_down')}")
+        if reply.reply_id is None:
+            response.message(reply.text)
+        else:
+            action = f"{request.url_root}sms/status?reply={reply.reply_id}"
+            response.message(reply.text, action=action, method="POST")
     return Response(str(response), mimetype="text/xml")
 
 
 def _count(reply: conversations.SmsReply) -> None:
+    if "rate_limited" in reply.events:
+        log.info("texts over the rate limit from one number")
     if "opted_out" in reply.events:
         metrics.OPT_OUTS.inc()
     if "completed" in reply.events:
@@ -86,16 +81,14 @@ def incoming() -> Response:
     form = request.form
     if not form.get("From") or not form.get("MessageSid"):
         abort(400, "Missing Twilio fields From and MessageSid.")
-    phone = e164(form["From"])
-    if not limits.sms_allowed(phone):
-        return _slow_down(phone)
     message = conversations.SmsIn(
         sid=form["MessageSid"][:64],
-        phone=phone,
+        phone=e164(form["From"]),
         body=form.get("Body", "")[:MAX_BODY],
         has_media=_has_media(form),
     )
-    reply = conversations.receive_sms(message, current_app.config["SECRET_KEY"])
+    secret = current_app.config["SECRET_KEY"]
+    reply = conversations.receive_sms(message, secret, limits.sms_limit())
     _count(reply)
     return twiml(reply)
 
