@@ -36,9 +36,12 @@ SQL = {
         " THEN conversation.texts_counted + 1 ELSE 1 END,"
         " texts_since = CASE WHEN conversation.texts_since > :minute_ago"
         " THEN conversation.texts_since ELSE :now END"
-        " RETURNING id, state, updated_at, inquiry_id, language, texts_counted, slowed_at"
+        " RETURNING id, state, updated_at, inquiry_id, language, texts_counted, slowed_at,"
+        " phone"
     ),
     "mark_slowed": "UPDATE conversation SET slowed_at = :now WHERE id = :conversation",
+    # After a purge took the number off the thread; the phone index is touched only then.
+    "restore_phone": "UPDATE conversation SET phone = :phone WHERE id = :conversation",
     "new_web_conversation": (
         "INSERT INTO conversation (token, channel, state, language, opted_out, created_at,"
         " updated_at) VALUES (:token, 'web', {json_empty}, :language, {false}, :now, :now)"
@@ -73,7 +76,7 @@ SQL = {
     ),
     "save_conversation": (
         "UPDATE conversation SET state = {state}, language = :language, opted_out = :opted_out,"
-        " phone = COALESCE(:phone, phone), inquiry_id = :inquiry, updated_at = :now"
+        " inquiry_id = :inquiry, updated_at = :now"
         " WHERE id = :conversation"
     ),
     "save_inquiry": (
@@ -230,22 +233,23 @@ def _new_inquiry(tx: Transaction, thread: Thread, language: str) -> int:
     return inquiry
 
 
-def _save(tx: Transaction, thread: Thread, inquiry: int, state: State, phone: str | None) -> None:
-    """Copy the engine's state onto the conversation and onto the inquiry staff read."""
+def _save(tx: Transaction, thread: Thread, inquiry: int, turn: Turn) -> None:
+    """Copy the engine's state onto the conversation and onto the inquiry staff read. The
+    outcome, office and reference (all indexed) are written once, when the check completes."""
+    state = turn.state
     tx.run(
         "save_conversation",
         conversation=thread.id,
         state=json.dumps(state.as_json()),
         language=state.language,
         opted_out=state.opted_out,
-        phone=phone,
         inquiry=inquiry,
         now=tx.now,
     )
     common = {"inquiry": inquiry, "language": state.language, "now": tx.now}
     answers = json.dumps(state.answers)
     decision = state.decision
-    if decision is None:
+    if decision is None or "completed" not in turn.events:
         tx.run("save_inquiry", answers=answers, **common)
         return
     tx.run(
@@ -333,6 +337,8 @@ def _sms_turn(tx: Transaction, message: SmsIn, secret: str, limit: TextLimit | N
         minute_ago=tx.when(clock.now() - MINUTE),
     )
     thread = Thread(row[0], "sms", _stored(row[1]), row[2], row[3])
+    if row[7] is None:
+        tx.run("restore_phone", conversation=thread.id, phone=message.phone)
     if limit is not None and row[5] > limit.per_minute:
         return _slowed(tx, thread, row[4], row[6], limit)
     current = _current_inquiry(tx, thread)
@@ -351,7 +357,7 @@ def _sms_turn(tx: Transaction, message: SmsIn, secret: str, limit: TextLimit | N
     previous = State.from_json(thread.state) if thread.state else None
     turn = reply(previous, message.body, _context(thread, message.has_media))
     inquiry = _next_inquiry(tx, thread, turn, received_by, current is not None)
-    _save(tx, thread, inquiry, turn.state, message.phone)
+    _save(tx, thread, inquiry, turn)
     text = turn.sms_text()
     if text is None:
         return SmsReply(None, None, turn.events)
@@ -403,7 +409,7 @@ def _start_chat(tx: Transaction, language: str) -> ChatView:
     thread = Thread(conversation, "web", {}, None, None)
     turn = start(language, "web")
     inquiry = _new_inquiry(tx, thread, language)
-    _save(tx, thread, inquiry, turn.state, None)
+    _save(tx, thread, inquiry, turn)
     _add_bot_messages(tx, thread, inquiry, turn, None)
     return ChatView(token, turn.state, turn.web_messages())
 
@@ -422,7 +428,7 @@ def _post_chat(tx: Transaction, token: str, text: str) -> ChatView | None:
     turn = reply(State.from_json(thread.state) if thread.state else None, text, _context(thread))
     received_by = current or _new_inquiry(tx, thread, turn.state.language)
     inquiry = _next_inquiry(tx, thread, turn, received_by, current is not None)
-    _save(tx, thread, inquiry, turn.state, None)
+    _save(tx, thread, inquiry, turn)
     (inbound,) = tx.one(
         "add_inbound",
         conversation=thread.id,

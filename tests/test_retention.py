@@ -57,6 +57,7 @@ def test_texting_after_a_purge_starts_a_new_inquiry(app, texter):
     assert "Sacramento County?" in texter.text("hi")
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Inquiry)) == 2
+        assert db.session.scalars(select(Conversation.phone)).one() == texter.phone
 
 
 def test_an_unfinished_check_idle_for_a_day_starts_fresh_and_says_so(app, texter):
