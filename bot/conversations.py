@@ -19,7 +19,7 @@ from typing import Any
 from bot import clock, reference
 from bot.conversation import catalog
 from bot.conversation.engine import Context, State, Turn, reply, start
-from bot.db import db
+from bot.db import begin_immediate, db
 from bot.eligibility import Decision
 from bot.errors import ServiceUnavailableError
 from bot.store import IDLE_EXPIRY, clean_text, new_token, phone_key
@@ -138,7 +138,7 @@ class Transaction:
         self.connection = db.engine.raw_connection()
         self.cursor = self.connection.cursor()
         if self.dialect == "sqlite":
-            self.cursor.execute("BEGIN IMMEDIATE")  # take the write lock now, not mid-way
+            begin_immediate(self.cursor)  # take the write lock now, not mid-way
         self.now = self.when(clock.now())
 
     def one(self, name: str, **params: Any) -> tuple | None:

@@ -29,9 +29,7 @@ def test_forty_texts_a_minute_are_answered_then_one_polite_reply_then_silence(li
         assert reply_text(again.data) == ""
 
 
-def test_texts_over_the_limit_change_nothing_and_a_new_minute_is_answered(
-    limited_app, monkeypatch
-):
+def test_texts_over_the_limit_change_nothing_and_a_new_minute_is_answered(limited_app, monkeypatch):
     texter = Texter(limited_app.test_client())
     for _ in range(40):
         assert texter.text("hi")

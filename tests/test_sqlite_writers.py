@@ -1,0 +1,53 @@
+"""Several workers writing one SQLite file: the write lock is taken as soon as it is free."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from bot import db as database
+
+
+def connect(path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute(f"PRAGMA busy_timeout = {database.BUSY_TIMEOUT_MS}")
+    return connection
+
+
+@pytest.fixture
+def path(tmp_path):
+    path = tmp_path / "writers.db"
+    with connect(path) as setup:
+        setup.execute("CREATE TABLE note (body TEXT)")
+    return path
+
+
+def test_a_second_writer_waits_for_the_first_and_sees_its_work(path):
+    first, second = connect(path), connect(path)
+    first.execute("BEGIN IMMEDIATE")
+    first.execute("INSERT INTO note VALUES ('first')")
+    waiting = threading.Thread(target=database.begin_immediate, args=(second.cursor(),))
+    waiting.start()
+    waiting.join(timeout=0.05)
+    assert waiting.is_alive(), "the second writer must wait while the first holds the lock"
+    first.execute("COMMIT")
+    waiting.join(timeout=5)
+    assert not waiting.is_alive()
+    second.execute("INSERT INTO note VALUES ('second')")
+    second.execute("COMMIT")
+    assert [row[0] for row in first.execute("SELECT body FROM note")] == ["first", "second"]
+
+
+def test_a_writer_gives_up_after_the_busy_timeout_and_keeps_its_setting(path, monkeypatch):
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
+    holder, blocked = connect(path), connect(path)
+    holder.execute("BEGIN IMMEDIATE")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        database.begin_immediate(blocked.cursor())
+    assert blocked.execute("PRAGMA busy_timeout").fetchone()[0] == 50
+    holder.execute("ROLLBACK")
+    database.begin_immediate(blocked.cursor())
+    blocked.execute("ROLLBACK")
