@@ -68,7 +68,7 @@ SQL = {
     "add_inbound": (
         "INSERT INTO message (conversation_id, inquiry_id, direction, body, twilio_sid,"
         " created_at) VALUES (:conversation, :inquiry, 'in', :body, :sid, :now)"
-        " ON CONFLICT (twilio_sid) DO NOTHING RETURNING id"
+        " ON CONFLICT (twilio_sid) WHERE twilio_sid IS NOT NULL DO NOTHING RETURNING id"
     ),
     "stored_reply": (
         "SELECT reply.id, reply.body FROM message AS inbound JOIN message AS reply"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db import db
@@ -74,15 +74,32 @@ class Inquiry(db.Model):
 
 class Message(db.Model):
     __tablename__ = "message"
-    __table_args__ = (Index("ix_message_conversation", "conversation_id", "id"),)
+    # Replies have no Twilio id and residents' texts answer nothing: those two are indexed only
+    # where set, so a text does not rewrite an index page full of NULLs (migration 0007).
+    __table_args__ = (
+        Index("ix_message_conversation", "conversation_id", "id"),
+        Index(
+            "uq_message_twilio_sid",
+            "twilio_sid",
+            unique=True,
+            sqlite_where=text("twilio_sid IS NOT NULL"),
+            postgresql_where=text("twilio_sid IS NOT NULL"),
+        ),
+        Index(
+            "ix_message_reply_to_id",
+            "reply_to_id",
+            sqlite_where=text("reply_to_id IS NOT NULL"),
+            postgresql_where=text("reply_to_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"))
     inquiry_id: Mapped[int] = mapped_column(ForeignKey("inquiry.id"), index=True)
     direction: Mapped[str] = mapped_column(String(3))  # "in" from the resident, "out" from us
     body: Mapped[str | None] = mapped_column(Text)
-    twilio_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
-    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"), index=True)
+    twilio_sid: Mapped[str | None] = mapped_column(String(64))
+    reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("message.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # What Twilio reported for a reply: queued, sent, delivered, undelivered or failed.
     delivery_status: Mapped[str | None] = mapped_column(String(16))

@@ -1,5 +1,7 @@
-"""each SMS conversation counts its texts per minute, so the per-phone rate limit is checked in
-the transaction that already holds the row (no store round trip per text, exact across workers)
+"""each SMS conversation counts its texts per minute
+
+The per-phone rate limit is checked in the transaction that already holds the row: no store
+round trip per text, and exact across workers.
 
 Revision ID: 0006
 Revises: 0005
