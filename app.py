@@ -12,7 +12,19 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import cli, config, error_reports, errors, i18n, limits, logs, metrics, security, staff
+from bot import (
+    cli,
+    config,
+    error_reports,
+    errors,
+    i18n,
+    limits,
+    logs,
+    metrics,
+    observe,
+    security,
+    staff,
+)
 from bot.channels import chat, eligibility, health, openapi, pages, sms
 from bot.db import configure_sqlite, db, migrate
 from bot.extensions import csrf
@@ -35,6 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, the channels and the commands."""
     app = Flask(__name__, instance_relative_config=True)
     logs.configure(app)
+    observe.init_app(app)  # first in, last out: the whole request is timed
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))
     if overrides:
         app.config.update(overrides)
@@ -65,8 +78,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     app.register_blueprint(staff.bp)
     login_manager.init_app(app)
-    staff_limits.init_app(app)
     limits.init_app(app)
+    staff_limits.init_app(app)
     security.register(app)
     metrics.init_app(app)
     errors.register(app)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hmac
 import os
-import time
+from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -71,18 +71,23 @@ def metrics() -> Response:
     return Response(body, mimetype=CONTENT_TYPE_LATEST)
 
 
+_REQUEST_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+MAX_REQUEST_SERIES = 1000
+
+
+def count_request(route: str, method: str, status: int, seconds: float) -> None:
+    """Count one answered request and its time. The labelled series are kept, as looking them
+    up by label values costs more than counting; the cache stops growing at a bound, since an
+    unmatched route's method is whatever a client sent."""
+    key = (route, method, status)
+    series = _REQUEST_SERIES.get(key)
+    if series is None:
+        series = (REQUESTS.labels(route, method, str(status)), LATENCY.labels(route))
+        if len(_REQUEST_SERIES) < MAX_REQUEST_SERIES:
+            _REQUEST_SERIES[key] = series
+    series[0].inc()
+    series[1].observe(seconds)
+
+
 def init_app(app: Flask) -> None:
-    @app.before_request
-    def _start_timer() -> None:
-        g.metrics_started = time.perf_counter()
-
-    @app.after_request
-    def _count(response: Response) -> Response:
-        route = request.url_rule.rule if request.url_rule else "(unmatched)"
-        REQUESTS.labels(route, request.method, str(response.status_code)).inc()
-        started = g.get("metrics_started")
-        if started is not None:
-            LATENCY.labels(route).observe(time.perf_counter() - started)
-        return response
-
     app.register_blueprint(bp)

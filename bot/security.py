@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 HSTS = "max-age=31536000; includeSubDomains"
@@ -43,26 +43,32 @@ def configure_session(app: Flask) -> None:
     app.config["SESSION_REFRESH_EACH_REQUEST"] = True
 
 
-def _frame_ancestors() -> str:
-    origins = " ".join(current_app.config.get("EMBED_ORIGINS") or [])
+def _frame_ancestors(app: Flask) -> str:
+    origins = " ".join(app.config.get("EMBED_ORIGINS") or [])
     return f"frame-ancestors 'self' {origins}".strip()
 
 
-def security_headers(response: Response) -> Response:
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    if not _is_local(current_app):
-        headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.path == "/staff" or request.path.startswith("/staff/"):
-        headers["Content-Security-Policy"] = STAFF_POLICY
-        headers["X-Frame-Options"] = "DENY"
-        headers["Cache-Control"] = "no-store"
-    else:
-        headers.setdefault("Content-Security-Policy", f"{BASE_POLICY}; {_frame_ancestors()}")
-    return response
+def _header_sets(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
+    """The headers every answer gets unless its view set them, and those staff pages always get;
+    worked out once per app, as they depend only on its settings."""
+    defaults = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+    if not _is_local(app):
+        defaults["Strict-Transport-Security"] = HSTS
+    defaults["Content-Security-Policy"] = f"{BASE_POLICY}; {_frame_ancestors(app)}"
+    staff = {"Content-Security-Policy": STAFF_POLICY, "X-Frame-Options": "DENY"}
+    staff["Cache-Control"] = "no-store"
+    return defaults, staff
 
 
 def register(app: Flask) -> None:
     configure_session(app)
-    app.after_request(security_headers)
+    defaults, staff = _header_sets(app)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        headers = response.headers
+        if request.path == "/staff" or request.path.startswith("/staff/"):
+            headers.update(staff)
+        for name, value in defaults.items():
+            headers.setdefault(name, value)
+        return response
