@@ -23,6 +23,14 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="recordcheck-metrics-")
 
 
+def post_worker_init(worker):
+    """Each worker checkpoints a SQLite database from a background thread (bot/db.py)."""
+    from bot.db import checkpoint_in_background, db
+
+    with worker.wsgi.app_context():
+        checkpoint_in_background(db.engine)
+
+
 def child_exit(server, worker):
     from prometheus_client import multiprocess
 

@@ -51,3 +51,33 @@ def test_a_writer_gives_up_after_the_busy_timeout_and_keeps_its_setting(path, mo
     holder.execute("ROLLBACK")
     database.begin_immediate(blocked.cursor())
     blocked.execute("ROLLBACK")
+
+
+def test_a_background_thread_copies_the_log_into_the_database(tmp_path, monkeypatch):
+    from sqlalchemy import create_engine, text
+
+    monkeypatch.setattr(database, "CHECKPOINT_EVERY_S", 0.01)
+    path = tmp_path / "checkpointed.db"
+    engine = create_engine(f"sqlite:///{path}")
+    database.configure_sqlite(engine)
+    assert database.checkpoint_in_background(engine)
+    assert not database.checkpoint_in_background(engine), "one thread per database file"
+    with engine.begin() as connection:
+        pages = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        assert pages == database.FALLBACK_CHECKPOINT_PAGES, "requests leave checkpoints alone"
+        connection.execute(text("CREATE TABLE blob (body TEXT)"))
+        connection.execute(text("INSERT INTO blob VALUES (:body)"), {"body": "x" * 1_000_000})
+    for _ in range(500):
+        if path.stat().st_size > 1_000_000:
+            break
+        threading.Event().wait(0.01)
+    assert path.stat().st_size > 1_000_000, "the committed megabyte reached the database file"
+    engine.dispose()
+
+
+def test_only_sqlite_files_are_checkpointed_in_the_background():
+    from sqlalchemy import create_engine
+
+    assert not database.checkpoint_in_background(create_engine("sqlite://"))
+    postgres = create_engine("postgresql+psycopg://postgres@127.0.0.1:1/none")
+    assert not database.checkpoint_in_background(postgres)
