@@ -165,3 +165,35 @@ def test_checks_still_in_progress_are_not_listed(client, admin):
 
     Texter(client, phone="+19165550303").text("Hi")
     assert references_in(admin.page("/staff/")) == set()
+
+
+def statements_to_render(app, staff, url: str) -> int:
+    """How many SQL statements one page of the staff site takes."""
+    from sqlalchemy import event
+
+    from bot.db import db
+
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert staff.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_list_takes_as_many_statements_for_fifty_rows_as_for_two(app, admin):
+    for n in range(2):
+        create_inquiry(app, created_at=days_ago(n))
+    few = statements_to_render(app, admin, "/staff/")
+    for n in range(2, 50):
+        create_inquiry(app, created_at=days_ago(n))
+    many = statements_to_render(app, admin, "/staff/")
+    assert len(listed(admin.page("/staff/"))) == 50
+    assert many == few, "no statement per row (N+1)"
