@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -63,6 +64,25 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+@contextmanager
+def foreign_keys_off(connection):
+    """SQLite rebuilds a table to drop a constraint (Alembic's batch mode): dropping the old table
+    fails while other rows point at it, so foreign keys are off for the migration (the pragma only
+    works outside a transaction) and every reference is checked before they are on again."""
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left {len(broken)} broken references: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -87,7 +107,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, foreign_keys_off(connection):
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
