@@ -16,7 +16,7 @@ from typing import Any
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -60,6 +60,8 @@ def configure_sqlite(engine: Engine) -> None:
         cursor = connection.connection.dbapi_connection.cursor()
         try:
             begin_immediate(cursor)
+        except sqlite3.Error as error:  # wrapped as SQLAlchemy wraps driver errors: a 503
+            raise exc.DBAPIError.instance("BEGIN IMMEDIATE", None, error, sqlite3.Error) from error
         finally:
             cursor.close()
 

@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from bot import db as database
+from tests.conftest import TEST_DATABASE_URL, Texter, make_app
 
 
 def connect(path) -> sqlite3.Connection:
@@ -51,6 +52,23 @@ def test_a_writer_gives_up_after_the_busy_timeout_and_keeps_its_setting(path, mo
     holder.execute("ROLLBACK")
     database.begin_immediate(blocked.cursor())
     blocked.execute("ROLLBACK")
+
+
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite's write lock")
+def test_the_service_says_unavailable_while_another_process_holds_the_lock_too_long(
+    database_url, monkeypatch
+):
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
+    app = make_app(database_url)
+    holder = connect(database_url.removeprefix("sqlite:///"))
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        assert app.test_client().get("/healthz").status_code == 503
+        assert Texter(app.test_client()).send("hi").status_code == 503
+    finally:
+        holder.execute("ROLLBACK")
+    assert app.test_client().get("/healthz").status_code == 200
+    assert "Sacramento County?" in Texter(app.test_client()).text("hi")
 
 
 def test_a_background_thread_copies_the_log_into_the_database(tmp_path, monkeypatch):
