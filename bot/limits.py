@@ -28,7 +28,7 @@ from bot.conversations import TextLimit
 SMS_LIMIT = TextLimit(per_minute=40, notice_every=timedelta(minutes=10))
 NEW_CHATS = "60 per minute"
 CHAT_MESSAGES = "60 per minute"
-EXTENSION = "record_check_limiter"
+EXTENSION = "resident_limiter"
 
 
 def opaque(value: str) -> str:
@@ -46,20 +46,14 @@ def _chat() -> str:
     return opaque(token or get_remote_address())
 
 
-def limiter_of(app: Flask) -> Limiter:
-    """The app's one Flask-Limiter (resident and sign-in limits): each limiter adds its own
-    hooks to every request, so there is one. Flask-Limiter keeps only a weak reference."""
-    return app.extensions[EXTENSION]
-
-
 def sms_limit() -> TextLimit | None:
     """The per-phone limit on texts, or ``None`` when ``RATELIMIT_ENABLED`` is off."""
-    return SMS_LIMIT if limiter_of(current_app).enabled else None
+    return SMS_LIMIT if current_app.extensions[EXTENSION].enabled else None
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    prefix = app.config.get("RATELIMIT_KEY_PREFIX", "record-check")
+    prefix = app.config.get("RATELIMIT_KEY_PREFIX", "residents")
     limiter = Limiter(key_func=_address, key_prefix=prefix, headers_enabled=True)
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter

@@ -143,6 +143,13 @@ def test_wrong_passwords_from_one_address_are_limited_across_accounts(database_u
     assert statuses == [200] * 10 + [429]
 
 
+def test_a_failed_sign_in_does_not_say_how_many_tries_are_left(database_url):
+    limited = make_app(database_url, RATELIMIT_ENABLED=True)
+    response = Staff(limited, "guess@pd.example.org").sign_in("not the password")
+    assert response.status_code == 200
+    assert not [name for name, _ in response.headers if name.lower().startswith("x-ratelimit")]
+
+
 def test_signing_in_successfully_does_not_count_against_the_limit(database_url):
     limited = make_app(database_url, RATELIMIT_ENABLED=True)
     create_staff(limited, "pat@pd.example.org", "public_defender")
