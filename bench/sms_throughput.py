@@ -52,8 +52,10 @@ def _ms(value: str) -> float:
 
 def parse_wrk(name: str, output: str) -> Run:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p50 = _ms(re.search(r"50%\s+(\S+)", output).group(1))
-    p99 = _ms(re.search(r"99%\s+(\S+)", output).group(1))
+    # The latency distribution's own lines: a thread statistic such as "72.99%" at the end of a
+    # line must not be read as the 99th percentile.
+    p50 = _ms(re.search(r"^\s+50%[ \t]+(\S+)", output, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%[ \t]+(\S+)", output, re.M).group(1))
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = 0
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
