@@ -139,7 +139,8 @@ class Transaction:
         self.cursor = self.connection.cursor()
         if self.dialect == "sqlite":
             begin_immediate(self.cursor)  # take the write lock now, not mid-way
-        self.now = self.when(clock.now())
+        self.moment = clock.now()
+        self.now = self.when(self.moment)
 
     def one(self, name: str, **params: Any) -> tuple | None:
         rows = self.all(name, **params)
@@ -328,19 +329,19 @@ def _slowed(
 
 
 def _sms_turn(tx: Transaction, message: SmsIn, secret: str, limit: TextLimit | None) -> SmsReply:
-    row = tx.one(
+    conversation, state, updated_at, inquiry_id, language, texts, slowed_at, phone = tx.one(
         "upsert_sms_conversation",
         token=new_token(),
         phone=message.phone,
         phone_hash=phone_key(message.phone, secret),
         now=tx.now,
-        minute_ago=tx.when(clock.now() - MINUTE),
+        minute_ago=tx.when(tx.moment - MINUTE),
     )
-    thread = Thread(row[0], "sms", _stored(row[1]), row[2], row[3])
-    if row[7] is None:
+    thread = Thread(conversation, "sms", _stored(state), updated_at, inquiry_id)
+    if phone is None:
         tx.run("restore_phone", conversation=thread.id, phone=message.phone)
-    if limit is not None and row[5] > limit.per_minute:
-        return _slowed(tx, thread, row[4], row[6], limit)
+    if limit is not None and texts > limit.per_minute:
+        return _slowed(tx, thread, language, slowed_at, limit)
     current = _current_inquiry(tx, thread)
     received_by = current or _new_inquiry(tx, thread, "en")
     inbound = tx.one(

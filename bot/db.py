@@ -12,7 +12,6 @@ import logging
 import sqlite3
 import threading
 import time
-from typing import Any
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -66,7 +65,7 @@ def configure_sqlite(engine: Engine) -> None:
             cursor.close()
 
 
-def begin_immediate(cursor: Any) -> None:
+def begin_immediate(cursor: sqlite3.Cursor) -> None:
     """Take SQLite's write lock, asking again every 0.1 ms (growing to 5 ms) while another
     process holds it, for up to the busy timeout.
 
