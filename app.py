@@ -12,24 +12,29 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from bot import (
-    cli,
+from bot import commands as cli
+from bot import screening_jobs, staff
+from bot.channels import chat_api as chat
+from bot.channels import chat_pages as pages
+from bot.channels import eligibility_api as eligibility
+from bot.channels import sms
+from bot.staff.auth import login_manager
+from bot.storage.db import configure_sqlite, db, migrate
+from bot.web import (
     config,
     error_reports,
     errors,
+    health,
     i18n,
     limits,
     logs,
     metrics,
     observe,
+    openapi,
     security,
-    staff,
+    staff_limits,
 )
-from bot.channels import chat, eligibility, health, openapi, pages, sms
-from bot.db import configure_sqlite, db, migrate
-from bot.extensions import csrf
-from bot.staff import limits as staff_limits
-from bot.staff.auth import login_manager
+from bot.web.extensions import csrf
 
 ROOT = Path(__file__).resolve().parent
 log = logging.getLogger("bot")
@@ -76,6 +81,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     i18n.init_app(app)
+    assert screening_jobs.views  # its routes hang on the staff blueprint
     app.register_blueprint(staff.bp)
     login_manager.init_app(app)
     staff_limits.init_app(app)

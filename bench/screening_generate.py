@@ -21,7 +21,7 @@ from typing import TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.screening.records import COLUMNS as HEADER
+from bot.core.screening.records import COLUMNS as HEADER
 
 # (code section as written, weight, levels to pick from)
 PROP64 = (

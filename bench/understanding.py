@@ -59,7 +59,7 @@ def judge(row: Row, got: object) -> str:
 
 
 def run(rows: list[Row]) -> list[Outcome]:
-    from bot.conversation.understanding import understand
+    from bot.core.conversation.understanding import understand
 
     outcomes = []
     for row in rows:

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
 from app import create_app
-from bot.db import db
+from bot.storage.db import db
 
 AUTH_TOKEN = "test-auth-token"
 SECRET_KEY = "test-secret-key"

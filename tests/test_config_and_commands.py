@@ -11,8 +11,8 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-from bot.config import ConfigError, check_required, from_environment
-from bot.db import db
+from bot.storage.db import db
+from bot.web.config import ConfigError, check_required, from_environment
 from tests.conftest import TEST_DATABASE_URL, make_app
 
 ROOT = Path(__file__).resolve().parents[1]

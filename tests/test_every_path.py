@@ -12,11 +12,11 @@ from functools import cache
 import pytest
 from sqlalchemy import select
 
-from bot.conversation.catalog import question
-from bot.conversation.engine import Context, reply
-from bot.db import db
-from bot.models import Inquiry
-from bot.reference import generate
+from bot.core.conversation.catalog import question
+from bot.core.conversation.engine import Context, reply
+from bot.core.reference import generate
+from bot.storage.db import db
+from bot.storage.models import Inquiry
 from tests.conftest import Texter
 from tests.eligibility.eligibility_contract_oracle import (
     THIS_YEAR,

@@ -11,8 +11,8 @@ from xml.etree import ElementTree
 
 from sqlalchemy import select
 
-from bot.db import db
-from bot.models import Message
+from bot.storage.db import db
+from bot.storage.models import Message
 from tests.channels.test_sms_webhook import finish_possession_check
 from tests.conftest import make_app
 
@@ -130,7 +130,7 @@ def test_twilio_setup_dry_run_from_the_command_line_needs_credentials(app):
 
 
 def test_error_reports_carry_nothing_personal():
-    from bot.error_reports import scrub
+    from bot.web.error_reports import scrub
 
     event = {
         "request": {

@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import text
 
-from bot.conversations import STATEMENTS
-from bot.db import db
+from bot.storage.conversations import STATEMENTS
+from bot.storage.db import db
 from tests.conftest import TEST_DATABASE_URL
 
 pytestmark = pytest.mark.skipif(

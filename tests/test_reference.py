@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.reference import (
+from bot.core.reference import (
     ALPHABET,
     ParsedReference,
     ReferenceStatus,

@@ -7,8 +7,8 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from bot import clock
-from bot.db import db
-from bot.models import Conversation, Inquiry, Message
+from bot.storage.db import db
+from bot.storage.models import Conversation, Inquiry, Message
 from tests.channels.test_sms_webhook import finish_possession_check
 
 

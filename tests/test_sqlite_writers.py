@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot import db as database
+from bot.storage import db as database
 from tests.conftest import TEST_DATABASE_URL, Texter, make_app
 
 

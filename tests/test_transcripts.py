@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.db import db
-from bot.models import Inquiry
+from bot.storage.db import db
+from bot.storage.models import Inquiry
 from tests.conftest import Texter
 
 FOLDER = Path(__file__).parent / "transcripts"

@@ -9,7 +9,7 @@ import pytest
 from twilio.http import HttpClient
 from twilio.http.response import Response
 
-from bot.twilio_setup import SetupError, connect_number
+from bot.outbound.number_setup import SetupError, connect_number
 
 ACCOUNT = "AC" + "1" * 32
 NUMBER_SID = "PN" + "2" * 32

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.conversation.understanding import understand
-from bot.eligibility import FACT_IDS
+from bot.core.conversation.understanding import understand
+from bot.core.eligibility import FACT_IDS
 
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = DATA / "understanding_corpus.csv"

@@ -9,7 +9,9 @@ from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import conversations, limits, metrics, store
+from bot.storage import conversations
+from bot.storage import transactions as store
+from bot.web import limits, metrics
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)

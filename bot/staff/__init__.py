@@ -4,7 +4,7 @@ bulk screening of court record files (issue 9).
 ``bp`` is the blueprint with every staff route attached.
 """
 
-from bot.staff import screen_views, signin, views
+from bot.staff import signin, views
 from bot.staff.blueprint import bp
 
-__all__ = ["bp", "screen_views", "signin", "views"]
+__all__ = ["bp", "signin", "views"]

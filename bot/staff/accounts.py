@@ -12,11 +12,11 @@ from functools import cache
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot import clock
-from bot.db import db
-from bot.eligibility import OFFICES
-from bot.staff.models import StaffUser
+from bot.core.eligibility import OFFICES
 from bot.staff.queries import staff_by_email
-from bot.store import transaction
+from bot.storage.db import db
+from bot.storage.staff import StaffUser
+from bot.storage.transactions import transaction
 
 MIN_PASSWORD_LENGTH = 10
 DEMO_ADMIN = "admin@example.org"

@@ -13,8 +13,8 @@ from typing import ParamSpec, TypeVar
 from flask import abort
 from flask_login import LoginManager, current_user
 
-from bot.db import db
-from bot.staff.models import StaffUser
+from bot.storage.db import db
+from bot.storage.staff import StaffUser
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"

@@ -11,7 +11,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from bot.eligibility import OFFICES
+from bot.core.eligibility import OFFICES
 from bot.staff import accounts
 
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from bot import clock
-from bot.db import db
-from bot.eligibility.facts import FACT_IDS
+from bot.core.eligibility.facts import FACT_IDS
 from bot.staff import queries
+from bot.storage.db import db
 
 CHUNK = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

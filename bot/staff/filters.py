@@ -14,8 +14,8 @@ from datetime import date
 
 import phonenumbers
 
-from bot import reference
-from bot.eligibility import OFFICES
+from bot.core import reference
+from bot.core.eligibility import OFFICES
 from bot.staff import labels
 
 TYPO_MESSAGE = "Please check the reference: it has a typo (a wrong character, or two swapped)."

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.eligibility import OFFICES
-from bot.eligibility.facts import FACT_IDS
-from bot.eligibility.rules import RULES_BY_REASON, Rule
+from bot.core.eligibility import OFFICES
+from bot.core.eligibility.facts import FACT_IDS
+from bot.core.eligibility.rules import RULES_BY_REASON, Rule
 
 STATUSES = {"new": "New", "contacted": "Contacted", "resolved": "Resolved"}
 CHANNELS = {"sms": "Text message", "web": "Web chat"}

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Select, false, func, select
 
 from bot.clock import COUNTY_TIME
-from bot.db import db
-from bot.models import Conversation, Inquiry, Message
 from bot.staff.filters import Filters, SearchKind
-from bot.staff.models import AuditEvent, StaffUser
+from bot.storage.db import db
+from bot.storage.models import Conversation, Inquiry, Message
+from bot.storage.staff import AuditEvent, StaffUser
 
 PAGE_SIZE = 50
 

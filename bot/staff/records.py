@@ -1,7 +1,7 @@
 """The staff side's writes to residents' records, and the audit trail of every read of them.
 
-Each function is one transaction through ``bot.store.transaction``: the update of an inquiry
-and its audit event are saved together or not at all.
+Each function is one transaction (``bot.storage.transactions``): the update of an inquiry and
+its audit event are saved together or not at all.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot import clock
-from bot.db import db
-from bot.models import Inquiry
 from bot.staff.labels import STATUSES
-from bot.staff.models import AuditEvent, StaffUser
-from bot.store import transaction
+from bot.storage.db import db
+from bot.storage.models import Inquiry
+from bot.storage.staff import AuditEvent, StaffUser
+from bot.storage.transactions import transaction
 
 
 def _event(

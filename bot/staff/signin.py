@@ -9,9 +9,10 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from bot.staff import accounts, limits
+from bot.staff import accounts
 from bot.staff.blueprint import bp
 from bot.staff.forms import SignInForm
+from bot.web import staff_limits as limits
 
 log = logging.getLogger(__name__)
 SIGN_IN_FAILED = "That email address and password do not match an active account."

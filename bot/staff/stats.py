@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot import clock
-from bot.eligibility import OFFICES
-from bot.models import Inquiry
+from bot.core.eligibility import OFFICES
 from bot.staff import labels, queries
 from bot.staff.filters import Filters
+from bot.storage.models import Inquiry
 
 ROW_HEIGHT = 28
 LABEL_WIDTH = 330

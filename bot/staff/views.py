@@ -20,7 +20,8 @@ from flask import (
     url_for,
 )
 
-from bot import clock, reference
+from bot import clock
+from bot.core import reference
 from bot.staff import export, labels, queries, records, stats
 from bot.staff.auth import admin_only, signed_in_user
 from bot.staff.blueprint import bp

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from bot.db import db
+from bot.storage.db import db
 from tests.browser.conftest import Server
 from tests.conftest import make_app
 from tests.screening.screening_files import conviction, csv_text

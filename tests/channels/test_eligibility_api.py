@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.clock import this_year
-from bot.db import db
-from bot.models import Inquiry
+from bot.storage.db import db
+from bot.storage.models import Inquiry
 
 
 def test_facts_give_outcome_reasons_and_office(client, app):

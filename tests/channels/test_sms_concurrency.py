@@ -6,8 +6,8 @@ import threading
 
 from sqlalchemy import func, select
 
-from bot.db import db
-from bot.models import Conversation, Message
+from bot.storage.db import db
+from bot.storage.models import Conversation, Message
 from tests.conftest import Texter, reply_text
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from bot.db import db
-from bot.models import Conversation, Inquiry, Message
+from bot.storage.db import db
+from bot.storage.models import Conversation, Inquiry, Message
 from tests.conftest import Texter, reply_text
 
 

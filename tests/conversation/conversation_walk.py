@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.clock import this_year
-from bot.conversation.engine import Channel, Context, State, Turn, reply
-from bot.conversation.understanding import QUESTIONS
+from bot.core.conversation.engine import Channel, Context, State, Turn, reply
+from bot.core.conversation.understanding import QUESTIONS
 
 #: A valid reference (the check character is right) made of wide letters; all have one length.
 REFERENCE = "SAC-WWWW-WWW8"

@@ -4,10 +4,10 @@ import string
 
 import pytest
 
-from bot.conversation import catalog
-from bot.conversation.understanding import QUESTIONS
-from bot.eligibility import OFFICES
-from bot.eligibility.rules import OUTCOMES
+from bot.core.conversation import catalog
+from bot.core.conversation.understanding import QUESTIONS
+from bot.core.eligibility import OFFICES
+from bot.core.eligibility.rules import OUTCOMES
 
 LANGUAGES = ("en", "es")
 #: Every [text] key the engine says (engine.py), so a missing one fails here, not mid-chat.

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from bot.conversation import catalog
-from bot.conversation.engine import Channel, Context, State, Turn, reply, start
-from bot.eligibility import OFFICES
+from bot.core.conversation import catalog
+from bot.core.conversation.engine import Channel, Context, State, Turn, reply, start
+from bot.core.eligibility import OFFICES
 
 THIS_YEAR = 2026
 EN = catalog.CATALOGS["en"]["text"]

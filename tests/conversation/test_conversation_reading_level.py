@@ -11,7 +11,7 @@ import pytest
 import textstat
 from conversation_walk import sms_replies
 
-from bot.conversation import catalog
+from bot.core.conversation import catalog
 
 GRADE_BOUND = 6.0
 HAS_DIGIT = re.compile(r"\d")

@@ -7,11 +7,11 @@ most one message per incoming text, and nothing at all is sent to a resident who
 from conversation_gsm import is_gsm7, length, non_gsm7, segments
 from conversation_walk import REFERENCE, sms_replies, sms_walk
 
-from bot.conversation import catalog
-from bot.conversation.understanding import QUESTIONS, keyword
-from bot.eligibility import OFFICES
-from bot.eligibility.rules import OUTCOMES
-from bot.reference import is_valid
+from bot.core.conversation import catalog
+from bot.core.conversation.understanding import QUESTIONS, keyword
+from bot.core.eligibility import OFFICES
+from bot.core.eligibility.rules import OUTCOMES
+from bot.core.reference import is_valid
 
 
 def describe(text: str, step) -> str:

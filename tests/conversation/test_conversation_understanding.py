@@ -6,8 +6,8 @@ than asking again, so two different answers in one message give ``None``.
 
 import pytest
 
-from bot.conversation import catalog
-from bot.conversation.understanding import QUESTIONS, keyword, understand
+from bot.core.conversation import catalog
+from bot.core.conversation.understanding import QUESTIONS, keyword, understand
 
 THIS_YEAR = 2026
 

@@ -11,7 +11,7 @@ from eligibility_contract_oracle import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.eligibility import evaluate, next_question
+from bot.core.eligibility import evaluate, next_question
 
 SHORT_OFFICE = {"DA": "district_attorney", "PD": "public_defender"}
 

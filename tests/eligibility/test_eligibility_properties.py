@@ -10,7 +10,7 @@ from eligibility_contract_oracle import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.eligibility import UNSURE, evaluate
+from bot.core.eligibility import UNSURE, evaluate
 
 YEARS = st.one_of(st.integers(min_value=1900, max_value=THIS_YEAR), st.just(UNSURE))
 VALUES = {

@@ -12,7 +12,7 @@ from eligibility_contract_oracle import (
     filled,
 )
 
-from bot.eligibility import FACT_IDS, OFFICES, UNSURE, evaluate
+from bot.core.eligibility import FACT_IDS, OFFICES, UNSURE, evaluate
 
 NOTES = {"year_unknown", "level_unknown"}
 

@@ -5,7 +5,7 @@ from eligibility_contract_oracle import ASKING_ORDER, CONTRACT_VALUES, THIS_YEAR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.eligibility import FactError, validate_facts
+from bot.core.eligibility import FactError, validate_facts
 
 BAD_VALUES = [
     ("county", "Sacramento"),

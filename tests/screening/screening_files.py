@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.screening import COLUMNS, Result, Summary, screen
+from bot.core.screening import COLUMNS, Result, Summary, screen
 
 AS_OF = date(2025, 6, 30)
 

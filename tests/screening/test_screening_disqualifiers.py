@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.screening.charges import classify
-from bot.screening.disqualifiers import TABLE_FILE, is_homicide
+from bot.core.screening.charges import classify
+from bot.core.screening.disqualifiers import TABLE_FILE, is_homicide
 
 SHARED_LIST = Path(__file__).resolve().parents[3] / "shared" / "data" / "disqualifying_sections.csv"
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.screening.dates import conviction_year, is_plain_date, parse_date, years_before
-from bot.screening.facts import age_band, sentence_status
+from bot.core.screening.dates import conviction_year, is_plain_date, parse_date, years_before
+from bot.core.screening.facts import age_band, sentence_status
 
 
 @pytest.mark.parametrize("text", ["2016-11-09", " 2016-11-09 ", "1900-01-01", "2024-02-29"])

@@ -7,7 +7,7 @@ import re
 import pytest
 from screening_files import conviction, csv_text, run, run_text
 
-from bot.screening import PROGRESS_EVERY, HeaderError
+from bot.core.screening import PROGRESS_EVERY, HeaderError
 
 
 def test_only_prop_64_rows_of_the_chosen_county_are_written_and_counted():

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from screening_files import run
 
-from bot.eligibility import evaluate
+from bot.core.eligibility import evaluate
 
 # (as written, Prop 64 offense or None, disqualifying, readable)
 SECTIONS = [

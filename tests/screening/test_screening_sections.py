@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.screening.charges import classify
-from bot.screening.sections import Section, parse_section
+from bot.core.screening.charges import classify
+from bot.core.screening.sections import Section, parse_section
 
 
 @pytest.mark.parametrize(

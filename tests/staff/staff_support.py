@@ -10,10 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from bot import clock, reference
-from bot.db import db
-from bot.models import Conversation, Inquiry, Message
-from bot.store import new_token, transaction
+from bot import clock
+from bot.core import reference
+from bot.storage.db import db
+from bot.storage.models import Conversation, Inquiry, Message
+from bot.storage.transactions import new_token, transaction
 from tests.conftest import Texter
 
 PASSWORD = "correct horse battery staple"

@@ -9,8 +9,8 @@ from pathlib import Path
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from bot.db import db
-from bot.staff.models import StaffUser
+from bot.storage.db import db
+from bot.storage.staff import StaffUser
 from tests.staff.staff_support import PASSWORD, Staff
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from bot.db import db
-from bot.models import Message
+from bot.storage.db import db
+from bot.storage.models import Message
 from tests.conftest import AUTH_TOKEN
 from tests.staff.staff_support import DA_ANSWERS, finish_check
 

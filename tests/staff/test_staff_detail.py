@@ -6,10 +6,10 @@ import re
 
 from sqlalchemy import select
 
-from bot.db import db
-from bot.eligibility.rules import RULES_BY_REASON
-from bot.models import Inquiry
-from bot.staff.models import AuditEvent
+from bot.core.eligibility.rules import RULES_BY_REASON
+from bot.storage.db import db
+from bot.storage.models import Inquiry
+from bot.storage.staff import AuditEvent
 from tests.staff.staff_support import csrf_token
 
 

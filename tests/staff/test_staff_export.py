@@ -8,9 +8,9 @@ import io
 import pytest
 from sqlalchemy import select
 
-from bot.db import db
 from bot.staff.export import safe
-from bot.staff.models import AuditEvent
+from bot.storage.db import db
+from bot.storage.staff import AuditEvent
 from tests.staff.staff_support import create_inquiry, days_ago
 
 

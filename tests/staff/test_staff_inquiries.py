@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import reference
+from bot.core import reference
 from tests.staff.staff_support import create_inquiry, days_ago, references_in
 
 ROW = re.compile(r'<tr class="inquiry-row">.*?</tr>', re.S)
@@ -171,7 +171,7 @@ def statements_to_render(app, staff, url: str) -> int:
     """How many SQL statements one page of the staff site takes."""
     from sqlalchemy import event
 
-    from bot.db import db
+    from bot.storage.db import db
 
     seen: list[str] = []
     with app.app_context():

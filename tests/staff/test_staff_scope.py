@@ -10,8 +10,8 @@ import io
 
 from sqlalchemy import select
 
-from bot.db import db
-from bot.models import Inquiry
+from bot.storage.db import db
+from bot.storage.models import Inquiry
 from tests.staff.staff_support import references_in
 
 MISSING = "SAC-7K3D-9QX8"  # a valid reference that no inquiry has

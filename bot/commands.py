@@ -1,0 +1,83 @@
+"""Flask commands for the chores staff and operators run (SPEC section 7)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from bot import clock
+from bot.core import reference
+from bot.core.conversation.engine import Context, State, reply
+from bot.outbound import number_setup as twilio_setup
+from bot.screening_jobs.command import screen_command
+from bot.screening_jobs.runner import screen_expire_command
+from bot.staff import commands as staff_commands
+from bot.storage import retention
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(chat_command)
+    app.cli.add_command(purge_command)
+    app.cli.add_command(twilio_setup_command)
+    app.cli.add_command(screen_command)
+    app.cli.add_command(screen_expire_command)
+    for command in staff_commands.COMMANDS:
+        app.cli.add_command(command)
+
+
+@click.command("chat")
+def chat_command() -> None:
+    """Try the SMS conversation in the terminal (nothing is stored). Ctrl-D to quit."""
+    context = Context(channel="sms", this_year=clock.this_year(), new_reference=reference.generate)
+    state: State | None = None
+    click.echo("Type what a resident would text. Ctrl-D to quit.")
+    while True:
+        try:
+            text = click.prompt("you", default="", show_default=False, prompt_suffix="> ")
+        except (EOFError, click.Abort):
+            click.echo()
+            return
+        turn = reply(state, text, context)
+        state = turn.state
+        click.echo(f"bot> {turn.sms_text() or '(no reply)'}")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Erase inquiry content older than RETENTION_DAYS; counts and opt-outs are kept."""
+    days = current_app.config["RETENTION_DAYS"]
+    purged = retention.purge(clock.now(), days)
+    click.echo(
+        f"Erased content older than {days} days: {purged.inquiries} inquiries, "
+        f"{purged.messages} messages, {purged.conversations} phone numbers."
+    )
+
+
+@click.command("twilio-setup")
+@click.option("--number", required=True, help="The county's Twilio number, e.g. +19165550100.")
+@click.option("--base-url", required=True, help="This service's public https:// address.")
+@click.option("--fallback-url", default=None, help="Where Twilio goes when the service fails.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@with_appcontext
+def twilio_setup_command(
+    number: str, base_url: str, fallback_url: str | None, dry_run: bool
+) -> None:
+    """Point the Twilio number's incoming messages at this service's /sms webhook."""
+    try:
+        changes = twilio_setup.connect_number(
+            current_app.config["TWILIO_ACCOUNT_SID"],
+            current_app.config["TWILIO_AUTH_TOKEN"],
+            number,
+            base_url,
+            fallback_url,
+            dry_run,
+        )
+    except twilio_setup.SetupError as error:
+        raise click.ClickException(str(error)) from error
+    verb = "Would change" if dry_run else "Changed"
+    for change in changes:
+        click.echo(f"{verb} {change.field}: {change.before or '(none)'} -> {change.after}")
+    if dry_run:
+        click.echo("Dry run: nothing was changed.")

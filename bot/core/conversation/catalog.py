@@ -1,0 +1,95 @@
+"""The wording of every message, per language, read once from ``messages/<lang>.toml``."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from bot.core.conversation.understanding_data import QUESTIONS
+
+LANGUAGES = ("en", "es")
+DEFAULT_LANGUAGE = "en"
+CATALOGS: dict[str, dict] = {
+    lang: tomllib.loads(
+        (Path(__file__).parent / "messages" / f"{lang}.toml").read_text(encoding="utf-8")
+    )
+    for lang in LANGUAGES
+}
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question as a channel shows it: buttons on the web, numbered choices by SMS."""
+
+    id: str
+    text: str
+    choices: tuple[Choice, ...]
+    numbered: bool
+    hint: str | None
+    short: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "choices": [{"value": c.value, "label": c.label} for c in self.choices],
+        }
+
+    def sms(self, retry: bool = False) -> str:
+        """The question as one text: numbered choices, or a hint for a number answer."""
+        lead = self.short if retry else self.text
+        if self.numbered:
+            options = " ".join(f"{n} {c.label}" for n, c in enumerate(self.choices, start=1))
+            return f"{lead} {options}"
+        return f"{lead} {self.hint}"
+
+
+def text(language: str, key: str, **params: str) -> str:
+    return CATALOGS[language]["text"][key].format(**params)
+
+
+def office_name(language: str, office_id: str) -> str:
+    return CATALOGS[language]["office"][office_id]
+
+
+def outcome_text(language: str, outcome: str) -> str:
+    return CATALOGS[language]["outcome"][outcome]
+
+
+@cache
+def question(language: str, question_id: str) -> QuestionView:
+    wording = CATALOGS[language]["question"][question_id]
+    spec = QUESTIONS[question_id]
+    choices = tuple(Choice(value, wording["choices"][value]) for value in spec["choices"])
+    numbered = spec["kind"] == "choice"
+    hint = None if numbered else CATALOGS[language]["choice_hint"][spec["kind"]]
+    return QuestionView(
+        question_id, wording["text"], choices, numbered, hint, wording.get("short", wording["text"])
+    )
+
+
+def answer_label(language: str, question_id: str, value: object) -> str:
+    """How an answer reads back to the resident: a choice's label, or the year as typed."""
+    labels = CATALOGS[language]["question"][question_id]["choices"]
+    return labels.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def answered(language: str, answers: dict[str, object]) -> list[dict[str, str]]:
+    """The answers so far, in asking order, in words, so a resident can check what was heard."""
+    return [
+        {
+            "id": question_id,
+            "question": question(language, question_id).short,
+            "answer": answer_label(language, question_id, answers[question_id]),
+        }
+        for question_id in QUESTIONS
+        if question_id in answers
+    ]

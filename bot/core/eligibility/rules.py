@@ -1,0 +1,176 @@
+"""The eligibility rules and routing, loaded once from ``rules.toml`` and evaluated in order.
+
+The policy lives in the TOML file so that a county changing its criteria edits data, not code.
+This module only knows how to read conditions and apply the first rule that matches.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.eligibility.facts import UNSURE, Fact, complete
+
+RULES_FILE = Path(__file__).with_name("rules.toml")
+OUTCOMES = ("dismiss", "reduce", "review", "not_eligible")
+
+Predicate = Callable[[Mapping[str, Fact]], bool]
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One test of one fact, e.g. ``county`` is not ``sacramento``."""
+
+    fact: str
+    test: Predicate
+    values: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    number: int
+    reason: str
+    outcome: str
+    conditions: tuple[Condition, ...]
+    citation: str
+    explain: str
+
+    def matches(self, facts: Mapping[str, Fact]) -> bool:
+        return all(condition.test(facts) for condition in self.conditions)
+
+    @property
+    def facts_read(self) -> frozenset[str]:
+        return frozenset(condition.fact for condition in self.conditions)
+
+
+@dataclass(frozen=True)
+class Office:
+    id: str
+    name: str
+    short_name: str
+    phone: str
+
+    def as_json(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name, "phone": self.phone}
+
+
+@dataclass(frozen=True)
+class Route:
+    office: str
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Policy:
+    rules: tuple[Rule, ...]
+    notes: tuple[tuple[str, str], ...]  # (reason, fact)
+    offices: dict[str, Office]
+    routes: tuple[Route, ...]
+
+
+def _condition(fact: str, spec: object) -> Condition:
+    """Compile one TOML condition into a fast predicate over complete facts."""
+    if not isinstance(spec, dict):
+        return Condition(fact, lambda f: f[fact] == spec, (spec,))  # type: ignore[arg-type]
+    ((operator, operand),) = spec.items()
+    if operator == "not":
+        return Condition(fact, lambda f: f[fact] != operand, (operand,))
+    if operator == "in":
+        options = tuple(operand)
+        return Condition(fact, lambda f: f[fact] in options, options)
+    if operator == "at_least":
+        return Condition(fact, lambda f: f[fact] != UNSURE and f[fact] >= operand, (operand,))
+    raise ValueError(f"Unknown operator {operator!r} for {fact!r} in {RULES_FILE.name}")
+
+
+def _conditions(when: Mapping[str, object]) -> tuple[Condition, ...]:
+    return tuple(_condition(fact, spec) for fact, spec in when.items())
+
+
+def load_policy(path: Path = RULES_FILE) -> Policy:
+    """Read and check the policy file; a mistake in it fails at start-up, not mid-conversation."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    rules = tuple(
+        Rule(
+            number=index,
+            reason=rule["reason"],
+            outcome=rule["outcome"],
+            conditions=_conditions(rule["when"]),
+            citation=rule["citation"],
+            explain=rule["explain"],
+        )
+        for index, rule in enumerate(data["rule"], start=1)
+    )
+    unknown = {rule.outcome for rule in rules} - set(OUTCOMES)
+    if unknown or rules[-1].conditions:
+        raise ValueError(f"{path.name}: unknown outcomes {unknown} or no final catch-all rule")
+    offices = {
+        office_id: Office(office_id, o["name"], o["short_name"], o["phone"])
+        for office_id, o in data["offices"].items()
+    }
+    routes = tuple(Route(r["office"], _conditions(r["when"])) for r in data["route"])
+    return Policy(
+        rules=rules,
+        notes=tuple((note["reason"], note["fact"]) for note in data["note"]),
+        offices=offices,
+        routes=routes,
+    )
+
+
+POLICY = load_policy()
+RULES_BY_REASON = {rule.reason: rule for rule in POLICY.rules}
+OFFICES = POLICY.offices
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the check concludes: the outcome, why (deciding reason first), and where to go."""
+
+    outcome: str
+    reasons: tuple[str, ...]
+    office: Office
+
+    @property
+    def rule(self) -> Rule:
+        return RULES_BY_REASON[self.reasons[0]]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "outcome": self.outcome,
+            "reasons": list(self.reasons),
+            "office": self.office.as_json(),
+        }
+
+
+def deciding_rule(facts: Mapping[str, Fact], policy: Policy = POLICY) -> Rule:
+    """The first rule that matches complete facts (the last rule always does)."""
+    for rule in policy.rules:
+        if rule.matches(facts):
+            return rule
+    raise AssertionError("the policy's last rule must match everything")
+
+
+def route(facts: Mapping[str, Fact], outcome: str, policy: Policy = POLICY) -> Office:
+    """The office a resident should call, given complete facts and the outcome."""
+    with_outcome = {**facts, "outcome": outcome}
+    for candidate in policy.routes:
+        if all(condition.test(with_outcome) for condition in candidate.conditions):
+            return policy.offices[candidate.office]
+    raise AssertionError("the policy's last route must match everything")
+
+
+def outcome_and_office(facts: Mapping[str, Fact], policy: Policy = POLICY) -> tuple[str, str]:
+    """The two things the asking order must settle; used many times, so kept lean."""
+    outcome = deciding_rule(facts, policy).outcome
+    return outcome, route(facts, outcome, policy).id
+
+
+def evaluate(facts: Mapping[str, Fact], policy: Policy = POLICY) -> Decision:
+    """Apply the rules to (possibly partial, already valid) facts; missing facts are unsure."""
+    full = complete(facts)
+    rule = deciding_rule(full, policy)
+    read = set().union(*(r.facts_read for r in policy.rules[: rule.number]))
+    notes = tuple(reason for reason, fact in policy.notes if fact in read and full[fact] == UNSURE)
+    return Decision(rule.outcome, (rule.reason, *notes), route(full, rule.outcome, policy))

@@ -1,0 +1,8 @@
+"""Bulk screening from the staff pages: the upload page, the job runner and the downloads.
+
+Importing this package attaches its routes to the staff blueprint, so they share its sign-in.
+"""
+
+from bot.screening_jobs import views
+
+__all__ = ["views"]

@@ -1,0 +1,39 @@
+"""Page language: English or Spanish, chosen by the resident, else by the browser.
+
+Page wording is translated with Flask-Babel (``translations/``); the conversation's own
+messages live in ``bot/conversation/messages``. Staff pages stay in English.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+
+from bot.core.conversation.catalog import DEFAULT_LANGUAGE, LANGUAGES
+
+babel = Babel()
+SESSION_KEY = "lang"
+
+
+def select_language() -> str:
+    """``?lang=`` (remembered), then the resident's earlier choice, then Accept-Language."""
+    if request.path.startswith("/staff"):
+        return DEFAULT_LANGUAGE
+    chosen = request.args.get("lang", "")
+    if chosen in LANGUAGES:
+        session[SESSION_KEY] = chosen
+        return chosen
+    if session.get(SESSION_KEY) in LANGUAGES:
+        return session[SESSION_KEY]
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app, locale_selector=select_language, default_translation_directories="translations"
+    )
+    app.jinja_env.globals["current_language"] = current_language
