@@ -1,8 +1,8 @@
 """Staff accounts and the audit trail of who read which resident's record.
 
 Kept apart from ``bot.storage.models`` because they belong to the staff side alone. Audit
-events name inquiries by id and reference without a foreign key, so the trail outlives a purge of the
-inquiries it describes.
+events name inquiries by id and reference without a foreign key, so the trail outlives a purge
+of the inquiries it describes.
 """
 
 from __future__ import annotations
