@@ -10,6 +10,8 @@ from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 
 from bot.core.conversation.catalog import DEFAULT_LANGUAGE, LANGUAGES
+from bot.core.eligibility import OFFICES
+from bot.web import surfaces
 
 babel = Babel()
 SESSION_KEY = "lang"
@@ -17,8 +19,9 @@ SESSION_KEY = "lang"
 
 def select_language() -> str:
     """``?lang=`` (remembered), then the resident's earlier choice, then Accept-Language."""
-    if request.path.startswith("/staff"):
-        return DEFAULT_LANGUAGE
+    surface = surfaces.current()
+    if surface is not None and surface.language is not None:
+        return surface.language
     chosen = request.args.get("lang", "")
     if chosen in LANGUAGES:
         session[SESSION_KEY] = chosen
@@ -37,3 +40,6 @@ def init_app(app: Flask) -> None:
         app, locale_selector=select_language, default_translation_directories="translations"
     )
     app.jinja_env.globals["current_language"] = current_language
+    # Pages print the offices' numbers from the policy data, never their own copy. Not named
+    # ``offices``: views already pass a list by that name, which would hide a global.
+    app.jinja_env.globals["county_offices"] = OFFICES

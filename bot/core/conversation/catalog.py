@@ -6,14 +6,33 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from bot.core.conversation.understanding_data import QUESTIONS
+from bot.core.eligibility.rules import OFFICES
 
 LANGUAGES = ("en", "es")
 DEFAULT_LANGUAGE = "en"
+# A message names an office's number as {public_defender_phone}: the numbers are written only
+# in the policy file, and filled in here, once, so every reader of a catalogue sees the words
+# a resident gets.
+OFFICE_FIELDS = {f"{office.id}_phone": office.phone for office in OFFICES.values()}
+
+
+def _with_office_numbers(wording: Any) -> Any:
+    if isinstance(wording, dict):
+        return {key: _with_office_numbers(value) for key, value in wording.items()}
+    if isinstance(wording, str):
+        for field, number in OFFICE_FIELDS.items():
+            wording = wording.replace(f"{{{field}}}", number)
+    return wording
+
+
 CATALOGS: dict[str, dict] = {
-    lang: tomllib.loads(
-        (Path(__file__).parent / "messages" / f"{lang}.toml").read_text(encoding="utf-8")
+    lang: _with_office_numbers(
+        tomllib.loads(
+            (Path(__file__).parent / "messages" / f"{lang}.toml").read_text(encoding="utf-8")
+        )
     )
     for lang in LANGUAGES
 }
@@ -93,3 +112,8 @@ def answered(language: str, answers: dict[str, object]) -> list[dict[str, str]]:
         for question_id in QUESTIONS
         if question_id in answers
     ]
+
+
+def has_text(language: str, key: str) -> bool:
+    """Whether the catalogue words this message, e.g. a channel's own welcome."""
+    return key in CATALOGS[language]["text"]
