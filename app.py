@@ -63,7 +63,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         log.warning("TWILIO_SKIP_VALIDATION is on: /sms accepts unsigned requests. Local use only!")
     if app.config["TRUST_PROXY"]:
         proxies = app.config["TRUST_PROXY"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),

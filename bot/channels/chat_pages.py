@@ -106,6 +106,8 @@ def privacy() -> str:
 @bp.get("/widget.js")
 def widget() -> Response:
     """One script tag embeds the chat in any county page."""
-    response = send_from_directory(current_app.static_folder, "widget.js", max_age=300)
+    folder = current_app.static_folder
+    assert folder is not None
+    response = send_from_directory(folder, "widget.js", max_age=300)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

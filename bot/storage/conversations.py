@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
-    Insert,
     and_,
     bindparam,
     case,
@@ -46,7 +45,8 @@ DELIVERY_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "f
 MINUTE = timedelta(minutes=1)
 
 
-def _insert(dialect: str, table: Any) -> Insert:
+def _insert(dialect: str, table: Any) -> Any:
+    """The dialect's INSERT, which knows ``ON CONFLICT``."""
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import ClauseElement
 
-Builder = Callable[[str], Executable]
+Builder = Callable[[str], ClauseElement]
 
 # sqlite3 takes named parameters (:name) from a dict; psycopg takes %(name)s from one.
 _COMPILERS: dict[str, Dialect] = {

@@ -46,9 +46,10 @@ class Transaction:
     def __init__(self) -> None:
         self.dialect = db.engine.dialect
         self.connection = db.engine.raw_connection()
-        self.cursor = self.connection.cursor()
+        cursor: Any = self.connection.cursor()  # the driver's own: sqlite3 or psycopg
         if self.dialect.name == "sqlite":
-            begin_immediate(self.cursor)  # take the write lock now, not mid-way
+            begin_immediate(cursor)  # take the write lock now, not mid-way
+        self.cursor = cursor
         self.moment = clock.now()
         self.now = self.when(self.moment)
 

@@ -33,7 +33,9 @@ class RateLimits:
     """One app's limit counts and its setting: apps built side by side (tests) share nothing."""
 
     def __init__(self, storage_uri: str, prefix: str, enabled: bool) -> None:
-        self.storage: Storage = storage_from_string(storage_uri)
+        storage = storage_from_string(storage_uri)
+        assert isinstance(storage, Storage)  # a synchronous store, as the URIs here give
+        self.storage = storage
         self.limiter = FixedWindowRateLimiter(self.storage)
         self.prefix = prefix
         self.enabled = enabled

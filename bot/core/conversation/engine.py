@@ -135,7 +135,7 @@ def _first_question(state: State) -> State:
     return replace(state, started=True, question=next_question({}))
 
 
-def _current(state: State, *parts: str, events: frozenset[str] = frozenset()) -> Turn:
+def _current(state: State, *parts: str, events: frozenset[Event] = frozenset()) -> Turn:
     """Say ``parts`` and then where the resident is: the pending question or the result."""
     if state.done:
         return Turn(state, (*parts, result_text(state)), events=events)
