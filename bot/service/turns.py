@@ -24,7 +24,7 @@ from bot.service.channel import Channel, MessageLimit
 from bot.storage import conversations as threads
 from bot.storage.conversations import PhoneThread, Saved, Thread
 from bot.storage.keys import new_token, phone_key
-from bot.storage.transactions import Transaction, in_transaction
+from bot.storage.transactions import Row, Transaction, in_transaction
 
 #: A conversation left this long unfinished starts again with the next message.
 IDLE_EXPIRY = timedelta(hours=24)
@@ -107,12 +107,13 @@ def _thread(
     )
     limit = channel.per_number
     if limited and limit is not None and found.messages_this_minute > limit.per_minute:
-        return _slowed(tx, found, limit)
+        # Twilio retrying a message it sent before the flood still gets that message's answer.
+        earlier = threads.stored_replies(tx, inbound.sid) if inbound.sid else []
+        return _repeated(earlier) if earlier else _slowed(tx, found, limit)
     return found.thread
 
 
-def _repeated(tx: Transaction, sid: str) -> Answer:
-    earlier = threads.stored_replies(tx, sid)
+def _repeated(earlier: list[Row]) -> Answer:
     said = [row["body"] for row in earlier]
     last = earlier[-1]["id"] if earlier else None
     return Answer(None, None, said, last, frozenset({Event.REPEATED}))
@@ -130,7 +131,7 @@ def _receive(
     inbound_id = threads.add_inbound(tx, thread, received_by, inbound.text, inbound.sid)
     if inbound_id is None:
         assert inbound.sid is not None
-        return _repeated(tx, inbound.sid)
+        return _repeated(threads.stored_replies(tx, inbound.sid))
     previous = State.resume(thread.progress, thread.language, thread.opted_out, answers, ref)
     turn = reply(previous, inbound.text, _context(channel, thread, inbound.has_media))
     fresh = Event.RESTARTED in turn.events or (Event.STARTED in turn.events and current is not None)
