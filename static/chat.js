@@ -13,7 +13,8 @@
       result: "Your likely result", call: "Call the", give: "Give them your reference:",
       copy: "Copy reference", copied: "Reference copied.",
       advice: "This is information, not legal advice.", conversation: "Conversation",
-      error: "Sorry, something went wrong. Please try again, or call the Public Defender at 916-874-5578.",
+      error: "Sorry, something went wrong. Please try again, or call the Public Defender at {phone}.",
+      errorNoPhone: "Sorry, something went wrong. Please try again, or call the Public Defender.",
       busy: "Too many tries at once. Please wait a minute and try again."
     },
     es: {
@@ -24,7 +25,8 @@
       answers: "Sus respuestas", result: "Su resultado probable", call: "Llame al",
       give: "Deles su referencia:", copy: "Copiar referencia", copied: "Referencia copiada.",
       advice: "Es informacion, no consejo legal.", conversation: "Conversacion",
-      error: "Perdon, algo fallo. Intente de nuevo, o llame al Defensor Publico al 916-874-5578.",
+      error: "Perdon, algo fallo. Intente de nuevo, o llame al Defensor Publico al {phone}.",
+      errorNoPhone: "Perdon, algo fallo. Intente de nuevo, o llame al Defensor Publico.",
       busy: "Demasiados intentos. Espere un minuto e intente de nuevo."
     }
   };
@@ -51,6 +53,12 @@
     var words = WORDS[options.language] || WORDS.en;
     var log, status, body;
 
+    // The number comes from the page the server rendered (the policy data), so it is written
+    // once; the widget has no such page and names the office without a number.
+    function errorText() {
+      return options.helpPhone ? words.error.replace("{phone}", options.helpPhone) : words.errorNoPhone;
+    }
+
     function request(method, url, payload) {
       var init = { method: method, headers: { "Accept": "application/json" } };
       if (payload !== undefined) {
@@ -59,7 +67,7 @@
       }
       return fetch(url, init).then(function (response) {
         if (response.status === 429) throw new Error(words.busy);
-        if (!response.ok) throw new Error(words.error);
+        if (!response.ok) throw new Error(errorText());
         return response.json();
       });
     }
@@ -211,7 +219,8 @@
   if (page) {
     mount(page.querySelector(".rc-mount"), {
       chatId: page.getAttribute("data-chat-id"),
-      language: page.getAttribute("data-language")
+      language: page.getAttribute("data-language"),
+      helpPhone: page.getAttribute("data-help-phone")
     });
   }
 })();

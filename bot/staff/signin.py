@@ -1,4 +1,4 @@
-"""Signing in and out of the staff pages; failed sign-ins are limited (``bot.web.staff_limits``)."""
+"""Signing in and out of the staff pages (``limits.init_app`` limits failed sign-ins)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 from bot.staff import accounts
 from bot.staff.blueprint import bp
 from bot.staff.forms import SignInForm
-from bot.storage.staff import note_sign_in
 from bot.web import staff_limits as limits
 
 log = logging.getLogger(__name__)
@@ -29,7 +28,6 @@ def _next_page() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limits.sign_in_limited
 def login() -> Response | str:
     """The sign-in form; one generic message for every kind of wrong credentials."""
     if current_user.is_authenticated and request.method == "GET":
@@ -41,7 +39,7 @@ def login() -> Response | str:
             session.clear()
             login_user(user)
             session.permanent = True
-            note_sign_in(user)
+            accounts.note_sign_in(user)
             log.info("staff sign-in", extra={"fields": {"staff_id": user.id}})
             return redirect(_next_page())
     if request.method == "POST":

@@ -6,9 +6,11 @@ This module only knows how to read conditions and apply the first rule that matc
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.core.eligibility.facts import UNSURE, Fact, complete
@@ -45,15 +47,95 @@ class Rule:
         return frozenset(condition.fact for condition in self.conditions)
 
 
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MINUTES_IN_A_DAY = 24 * 60
+_HOURS = re.compile(
+    r"(?P<first>\w{3})(?:-(?P<last>\w{3}))? (?P<opens>\d\d:\d\d)-(?P<closes>\d\d:\d\d)"
+)
+_E164 = re.compile(r"\+[1-9]\d{1,14}")
+
+
+def _minute_of_day(clock_time: str, text: str) -> int:
+    hour, minute = (int(part) for part in clock_time.split(":"))
+    if minute > 59 or hour * 60 + minute > MINUTES_IN_A_DAY:
+        raise ValueError(f"Bad time {clock_time!r} in hours {text!r}")
+    return hour * 60 + minute
+
+
+def _day(name: str, text: str) -> int:
+    if name not in DAY_NAMES:
+        raise ValueError(f"Bad day {name!r} in hours {text!r}: use one of {', '.join(DAY_NAMES)}")
+    return DAY_NAMES.index(name)
+
+
+@dataclass(frozen=True)
+class Hours:
+    """When an office answers the phone, as wall-clock time in the county.
+
+    Kept as plain data with no time zone or clock of its own, so the core stays free of the
+    service's clock and a caller asks about any moment it likes.
+    """
+
+    days: frozenset[int]  # datetime.weekday() numbers: Monday is 0
+    opens: int  # minutes after midnight
+    closes: int  # minutes after midnight; 1440 is the midnight that ends the day
+
+    @classmethod
+    def parse(cls, text: str) -> Hours:
+        """Read the ``Mon-Fri 08:00-17:00`` form; a run of days may wrap, like ``Sat-Mon``."""
+        match = _HOURS.fullmatch(text.strip())
+        if match is None:
+            raise ValueError(f"Hours {text!r} are not like 'Mon-Fri 08:00-17:00'")
+        first = _day(match["first"], text)
+        last = _day(match["last"] or match["first"], text)
+        opens = _minute_of_day(match["opens"], text)
+        closes = _minute_of_day(match["closes"], text)
+        if opens >= closes:
+            raise ValueError(f"Hours {text!r} must open before they close on the same day")
+        days = frozenset((first + step) % 7 for step in range((last - first) % 7 + 1))
+        return cls(days, opens, closes)
+
+    def is_open(self, moment_in_county_time: datetime) -> bool:
+        """Whether the office is open at this wall-clock moment; the closing minute is closed.
+
+        Sacramento is never at UTC+0, so a moment at that offset is a UTC reading the caller
+        forgot to convert, and would be hours off.
+        """
+        if moment_in_county_time.utcoffset() == timedelta(0):
+            raise ValueError("Pass the moment in county time, not UTC")
+        minute = moment_in_county_time.hour * 60 + moment_in_county_time.minute
+        return moment_in_county_time.weekday() in self.days and self.opens <= minute < self.closes
+
+
 @dataclass(frozen=True)
 class Office:
     id: str
     name: str
     short_name: str
     phone: str
+    e164: str
+    hours: Hours
 
     def as_json(self) -> dict[str, str]:
         return {"id": self.id, "name": self.name, "phone": self.phone}
+
+    def is_open(self, moment_in_county_time: datetime) -> bool:
+        return self.hours.is_open(moment_in_county_time)
+
+
+def _office(office_id: str, data: Mapping[str, str]) -> Office:
+    """One office from the policy file; a number that does not match its dialling form fails."""
+    phone, e164 = data["phone"], data["e164"]
+    if not _E164.fullmatch(e164) or not e164.endswith(re.sub(r"\D", "", phone)):
+        raise ValueError(f"{RULES_FILE.name}: office {office_id!r} has e164 {e164!r} for {phone!r}")
+    return Office(
+        id=office_id,
+        name=data["name"],
+        short_name=data["short_name"],
+        phone=phone,
+        e164=e164,
+        hours=Hours.parse(data["hours"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -106,10 +188,7 @@ def load_policy(path: Path = RULES_FILE) -> Policy:
     unknown = {rule.outcome for rule in rules} - set(OUTCOMES)
     if unknown or rules[-1].conditions:
         raise ValueError(f"{path.name}: unknown outcomes {unknown} or no final catch-all rule")
-    offices = {
-        office_id: Office(office_id, o["name"], o["short_name"], o["phone"])
-        for office_id, o in data["offices"].items()
-    }
+    offices = {office_id: _office(office_id, o) for office_id, o in data["offices"].items()}
     routes = tuple(Route(r["office"], _conditions(r["when"])) for r in data["route"])
     return Policy(
         rules=rules,
