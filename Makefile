@@ -2,16 +2,27 @@
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 DEV_SECRET := instance/dev_secret_key
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint format migrate chat clean translations audit bench
+.PHONY: help run test lint typecheck format migrate chat clean translations audit bench
+.DEFAULT_GOAL := help
 
+## help: this list
+help:
+	@awk '/^## / { sub(/^## /, ""); name = $$0; sub(/: .*/, "", name); sub(/^[^:]*: /, ""); printf "  make %-13s %s\n", name, $$0 }' $(MAKEFILE_LIST)
+
+# The runtime alone for `make run` and deployments; the tools on top for `make test`.
 $(STAMP): requirements.txt
 	python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP)
 
 $(DEV_SECRET):
 	mkdir -p instance
@@ -29,16 +40,23 @@ run: $(STAMP) $(DEV_SECRET)
 	SECRET_KEY="$$(cat $(DEV_SECRET))" TWILIO_SKIP_VALIDATION=1 \
 		$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - app:app
 
-## test: formatting, lint and the whole test suite
-test: $(STAMP)
+## test: formatting, lint, type checks and the whole test suite
+test: $(DEV_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-format: $(STAMP)
+## typecheck: mypy over bot/ and app.py
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy
+
+## format: rewrite the code in the house style and fix what ruff can
+format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## migrate: bring the local database to the code's revision
 migrate: $(STAMP)
 	$(FLASK) db upgrade
 
@@ -46,20 +64,21 @@ migrate: $(STAMP)
 chat: $(STAMP)
 	$(FLASK) chat
 
+## clean: remove the virtualenv and caches
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 
 ## translations: refresh the Spanish page catalogue after changing template wording
-translations: $(STAMP)
+translations: $(DEV_STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l es
 	$(BIN)/pybabel compile -d translations -l es
 
 ## audit: known vulnerabilities in the pinned dependencies (needs the package index)
-audit: $(STAMP)
+audit: $(DEV_STAMP)
 	$(BIN)/pip-audit -r requirements.txt --no-deps --disable-pip
 
 ## bench: the SMS webhook against the floor, and the web chat latency (needs wrk)
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python bench/sms_throughput.py
 	$(BIN)/python bench/chat_latency.py

@@ -1,4 +1,4 @@
-"""Record Check: the Flask application factory. ``gunicorn app:app`` serves ``app`` below."""
+"""Record Check: the Flask application factory; ``gunicorn app:app`` serves ``app``."""
 
 from __future__ import annotations
 
@@ -12,12 +12,8 @@ import click
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from bot import channels, screening_jobs, staff
 from bot import commands as cli
-from bot import screening_jobs, staff
-from bot.channels import chat_api as chat
-from bot.channels import chat_pages as pages
-from bot.channels import eligibility_api as eligibility
-from bot.channels import sms
 from bot.staff.auth import login_manager
 from bot.storage.db import configure_sqlite, db, migrate
 from bot.web import (
@@ -32,11 +28,12 @@ from bot.web import (
     observe,
     openapi,
     security,
-    staff_limits,
+    surfaces,
 )
 from bot.web.extensions import csrf
 
 ROOT = Path(__file__).resolve().parent
+WEB_SURFACES = (health.SURFACE, openapi.SURFACE, metrics.SURFACE)
 log = logging.getLogger("bot")
 
 
@@ -49,7 +46,9 @@ def _is_serving() -> bool:
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: settings, database, the channels and the commands."""
+    """Build the app: settings, database, every surface (channels, staff pages, health, metrics)
+    and the commands."""
+    assert screening_jobs.views  # its pages hang on the staff blueprint
     app = Flask(__name__, instance_relative_config=True)
     logs.configure(app)
     observe.init_app(app)  # first in, last out: the whole request is timed
@@ -64,7 +63,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         log.warning("TWILIO_SKIP_VALIDATION is on: /sms accepts unsigned requests. Local use only!")
     if app.config["TRUST_PROXY"]:
         proxies = app.config["TRUST_PROXY"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
@@ -76,21 +77,21 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         configure_sqlite(db.engine)
 
     csrf.init_app(app)
-    for blueprint in (sms.bp, chat.bp, eligibility.bp, health.bp, openapi.bp):
-        csrf.exempt(blueprint)  # signed by Twilio, or a JSON API without cookies
-        app.register_blueprint(blueprint)
-    app.register_blueprint(pages.bp)
-    i18n.init_app(app)
-    assert screening_jobs.views  # its routes hang on the staff blueprint
-    app.register_blueprint(staff.bp)
-    login_manager.init_app(app)
-    staff_limits.init_app(app)
     limits.init_app(app)
+    surfaces.register(app, (*channels.SURFACES, *WEB_SURFACES, staff.SURFACE))
+    i18n.init_app(app)
+    login_manager.init_app(app)
     security.register(app)
-    metrics.init_app(app)
     errors.register(app)
     cli.register(app)
     return app
 
 
-app = create_app()
+def __getattr__(name: str) -> Flask:
+    """``app``, built on first use (``gunicorn app:app``, ``flask --app app``), so that
+    importing this module, as the tests do for ``create_app``, builds nothing."""
+    if name != "app":
+        raise AttributeError(name)
+    built = create_app()
+    globals()["app"] = built
+    return built

@@ -1,4 +1,4 @@
-"""Flask commands for the chores staff and operators run (SPEC section 7)."""
+"""Every command for the chores staff and operators run, registered here once."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from bot import clock
+from bot.channels import sms
 from bot.core import reference
 from bot.core.conversation.engine import Context, State, reply
 from bot.outbound import number_setup as twilio_setup
-from bot.screening_jobs.command import screen_command
-from bot.screening_jobs.runner import screen_expire_command
+from bot.screening_jobs.command import screen_command, screen_expire_command
 from bot.staff import commands as staff_commands
 from bot.storage import retention
 
@@ -29,7 +29,8 @@ def register(app: Flask) -> None:
 @click.command("chat")
 def chat_command() -> None:
     """Try the SMS conversation in the terminal (nothing is stored). Ctrl-D to quit."""
-    context = Context(channel="sms", this_year=clock.this_year(), new_reference=reference.generate)
+    channel = sms.CHANNEL
+    context = Context(channel.traits, clock.this_year(), new_reference=reference.generate)
     state: State | None = None
     click.echo("Type what a resident would text. Ctrl-D to quit.")
     while True:
@@ -40,7 +41,8 @@ def chat_command() -> None:
             return
         turn = reply(state, text, context)
         state = turn.state
-        click.echo(f"bot> {turn.sms_text() or '(no reply)'}")
+        said = channel.render(turn)
+        click.echo(f"bot> {said[0] if said else '(no reply)'}")
 
 
 @click.command("purge")

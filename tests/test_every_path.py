@@ -25,6 +25,7 @@ from tests.eligibility.eligibility_contract_oracle import (
     contract_outcome_and_office,
     domains,
 )
+from tests.support.channels import traits
 
 Path = tuple[tuple[str, object], ...]
 
@@ -58,7 +59,7 @@ def typed(question_id: str, value: object) -> str:
 
 
 def test_the_engine_asks_exactly_the_contract_questions_on_every_path():
-    context = Context(channel="sms", this_year=THIS_YEAR, new_reference=generate)
+    context = Context(channel=traits("sms"), this_year=THIS_YEAR, new_reference=generate)
     assert len(all_paths()) > 500
     for path in all_paths():
         turn = reply(None, "hi", context)

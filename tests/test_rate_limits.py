@@ -92,3 +92,15 @@ def test_limits_can_be_turned_off_for_load_tests(database_url):
     app = make_app(database_url, RATELIMIT_ENABLED=False)
     texter = Texter(app.test_client())
     assert all(texter.text("hi") for _ in range(45))
+
+
+def test_twilio_retrying_an_answered_text_during_a_flood_gets_the_first_answer(limited_app):
+    texter = Texter(limited_app.test_client())
+    first = texter.params("hi")
+    answered = reply_text(texter.post(first).data)
+    assert "Sacramento County?" in answered
+    for _ in range(45):
+        texter.send("yes")
+    retry = texter.post(first)
+    assert retry.status_code == 200
+    assert reply_text(retry.data) == answered

@@ -1,1 +1,11 @@
-"""Thin adapters between the outside world and the core: parse, call, render."""
+"""The ways residents reach the service, one module each. A module declares its ``SURFACE`` (for
+the web layer: blueprint, error format, CSRF, limits on its views) and, when it carries a
+conversation, its ``CHANNEL`` (for the service: the engine's traits, rendering, length budget).
+"""
+
+from bot.channels import chat_api, chat_pages, eligibility_api, sms
+
+SURFACES = (sms.SURFACE, chat_api.SURFACE, chat_pages.SURFACE, eligibility_api.SURFACE)
+CHANNELS = {channel.name: channel for channel in (sms.CHANNEL, chat_api.CHANNEL)}
+
+__all__ = ["CHANNELS", "SURFACES"]

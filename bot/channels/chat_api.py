@@ -1,4 +1,10 @@
-"""The web chat JSON API (SPEC section 6), on the same engine and store as SMS."""
+"""The web chat channel and its JSON API, on the same engine and service as SMS.
+
+The channel is declared here (``CHANNEL``) and shared by the county page's plain-HTML chat
+(``chat_pages``): each turn is chat bubbles, HELP is followed by the question, STOP only ends
+the chat (there is no number to opt out). The API answers errors in JSON and takes no CSRF
+token (no cookies: the chat id is the credential).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,38 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from bot.core.conversation import catalog
-from bot.core.conversation.engine import State
-from bot.storage import conversations
-from bot.web import metrics
-from bot.web.errors import ApiError
+from bot.core.conversation.engine import ChannelTraits, State, Turn
+from bot.service import turns
+from bot.service.channel import Channel
+from bot.web.errors import ApiError, json_error
+from bot.web.limits import client_address, opaque, rate_limited
+from bot.web.surfaces import Surface
 
 bp = Blueprint("chat", __name__, url_prefix="/api")
+NEW_CHATS = "60 per minute"  # per address: a library's shared address still works
+CHAT_MESSAGES = "60 per minute"  # per chat
+CHAT_COOKIE = "record_check_chat"  # the county page's chat id, when scripts are off
+
+
+def render(turn: Turn) -> list[str]:
+    """Each part its own bubble, then the question (the page shows its choices as buttons)."""
+    if turn.silent:
+        return []
+    return [*turn.parts, *([turn.ask.text] if turn.ask is not None else [])]
+
+
+CHANNEL = Channel(
+    traits=ChannelTraits(name="web", records_opt_out=False, help_alone=False),
+    render=render,
+    max_input=1000,
+)
+SURFACE = Surface(blueprint=bp, prefixes=("/api",), errors=json_error, csrf=False)
+
+
+def chat_key() -> str:
+    """Messages are limited per chat (the id in the URL, or the page's chat cookie)."""
+    token = (request.view_args or {}).get("token") or request.cookies.get(CHAT_COOKIE)
+    return opaque(token) if token else client_address()
 
 
 @bp.after_request
@@ -71,37 +103,42 @@ def _language(data: dict[str, Any]) -> str:
     return language
 
 
+def transcript_json(found: turns.Conversation) -> dict[str, Any]:
+    """The whole chat, both sides in order, and where it stands."""
+    said = [
+        {"from": "resident" if way == "in" else "bot", "text": text} for way, text in found.messages
+    ]
+    return {"id": found.token, "messages": said, **state_json(found.state)}
+
+
 @bp.post("/chat")
-def start_chat():
+@rate_limited(NEW_CHATS, key=client_address, scope="new-chats")
+def start_chat() -> Any:
     """Start a check: the welcome and the first question."""
-    view = conversations.start_chat(_language(json_object(required=False)))
-    body = {"id": view.token, "messages": _bot(view.new_messages), **state_json(view.state)}
+    answer = turns.start(CHANNEL, _language(json_object(required=False)))
+    assert answer.state is not None
+    body = {"id": answer.token, "messages": _bot(answer.said), **state_json(answer.state)}
     return jsonify(body), 201
 
 
 @bp.post("/chat/<token>/messages")
-def post_message(token: str):
+@rate_limited(CHAT_MESSAGES, key=chat_key, scope="chat-messages")
+def post_message(token: str) -> Any:
     """The resident's answer (free text or a choice's value); the bot's new messages."""
     data = json_object(required=True)
     text = data.get("text")
     if not isinstance(text, str):
         raise ApiError("text must be a string.", field="text")
-    view = conversations.post_chat(token, text)
-    if view is None:
+    answer = turns.receive(CHANNEL, turns.Inbound(text=text, token=token))
+    if answer is None or answer.state is None:
         raise ApiError("No chat with this id.", status=404)
-    if view.completed:
-        metrics.check_completed(view.state.decision, "web")
-    return jsonify(
-        {"id": view.token, "messages": _bot(view.new_messages), **state_json(view.state)}
-    )
+    return jsonify({"id": token, "messages": _bot(answer.said), **state_json(answer.state)})
 
 
 @bp.get("/chat/<token>")
-def transcript(token: str):
+def transcript(token: str) -> Any:
     """The whole conversation, both sides, and where it stands."""
-    found = conversations.chat_transcript(token)
+    found = turns.conversation(CHANNEL, token)
     if found is None:
         raise ApiError("No chat with this id.", status=404)
-    view, messages = found
-    turns = [{"from": "resident" if way == "in" else "bot", "text": text} for way, text in messages]
-    return jsonify({"id": view.token, "messages": turns, **state_json(view.state)})
+    return jsonify(transcript_json(found))

@@ -2,7 +2,7 @@
 
 The resident's chat id (itself unguessable) is kept in a cookie of its own that lasts as long
 as an unfinished chat does (staff sessions time out sooner); every form posts, the server
-runs the same store functions as the JSON API, then redirects back (post, redirect, get).
+runs the same service as the JSON API, then redirects back (post, redirect, get).
 """
 
 from __future__ import annotations
@@ -20,28 +20,30 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from bot.channels.chat_api import state_json
+from bot.channels.chat_api import (
+    CHANNEL,
+    CHAT_COOKIE,
+    CHAT_MESSAGES,
+    NEW_CHATS,
+    chat_key,
+    transcript_json,
+)
 from bot.core.conversation import catalog
 from bot.core.eligibility import OFFICES
-from bot.storage import conversations
-from bot.storage import transactions as store
-from bot.web import metrics
+from bot.service import turns
 from bot.web.i18n import current_language
+from bot.web.limits import client_address, rate_limited
+from bot.web.surfaces import Surface
 
 bp = Blueprint("pages", __name__)
-CHAT_COOKIE = "record_check_chat"
-CHAT_COOKIE_AGE = int(store.IDLE_EXPIRY.total_seconds())
-MAX_TEXT = 1000
+SURFACE = Surface(blueprint=bp, prefixes=("/chat", "/privacy", "/widget.js"))
+CHAT_COOKIE_AGE = int(turns.IDLE_EXPIRY.total_seconds())
 
 
 def _chat() -> dict[str, Any] | None:
     token = request.cookies.get(CHAT_COOKIE)
-    found = conversations.chat_transcript(token) if token else None
-    if found is None:
-        return None
-    view, messages = found
-    turns = [{"from": "resident" if way == "in" else "bot", "text": t} for way, t in messages]
-    return {"id": view.token, "messages": turns, **state_json(view.state)}
+    found = turns.conversation(CHANNEL, token) if token else None
+    return transcript_json(found) if found is not None else None
 
 
 def _language() -> str:
@@ -68,23 +70,27 @@ def home() -> str:
     return render_template("home.html", offices=OFFICES.values(), chat=_chat())
 
 
+def _start() -> str:
+    token = turns.start(CHANNEL, _language()).token
+    assert token is not None
+    return token
+
+
 @bp.post("/chat/start")
+@rate_limited(NEW_CHATS, key=client_address, scope="new-chats")
 def chat_start() -> Response:
     """Start a check without JavaScript."""
-    return _back_to_chat(conversations.start_chat(_language()).token)
+    return _back_to_chat(_start())
 
 
 @bp.post("/chat/say")
+@rate_limited(CHAT_MESSAGES, key=chat_key, scope="chat-messages")
 def chat_say() -> Response:
     """One answer without JavaScript (a choice button or the text box)."""
     token = request.cookies.get(CHAT_COOKIE)
-    text = request.form.get("text", "")[:MAX_TEXT]
-    view = conversations.post_chat(token, text) if token else None
-    if view is None:
-        view = conversations.start_chat(_language())
-    elif view.completed:
-        metrics.check_completed(view.state.decision, "web")
-    return _back_to_chat(view.token)
+    text = request.form.get("text", "")
+    answer = turns.receive(CHANNEL, turns.Inbound(text=text, token=token)) if token else None
+    return _back_to_chat(token if answer is not None and token else _start())
 
 
 @bp.get("/privacy")
@@ -100,6 +106,8 @@ def privacy() -> str:
 @bp.get("/widget.js")
 def widget() -> Response:
     """One script tag embeds the chat in any county page."""
-    response = send_from_directory(current_app.static_folder, "widget.js", max_age=300)
+    folder = current_app.static_folder
+    assert folder is not None
+    response = send_from_directory(folder, "widget.js", max_age=300)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -7,9 +7,11 @@ from flask import Blueprint, jsonify
 from bot import clock
 from bot.channels.chat_api import json_object
 from bot.core.eligibility import FactError, evaluate, validate_facts
-from bot.web.errors import ApiError
+from bot.web.errors import ApiError, json_error
+from bot.web.surfaces import Surface
 
 bp = Blueprint("eligibility", __name__, url_prefix="/api")
+SURFACE = Surface(blueprint=bp, prefixes=("/api",), errors=json_error, csrf=False)
 
 
 @bp.post("/eligibility")

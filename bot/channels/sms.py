@@ -1,21 +1,74 @@
-"""The Twilio Messaging webhook: check the signature, store and answer each message once."""
+"""The SMS channel: Twilio's Messaging webhook, and everything that is particular to texts.
+
+It declares itself here (``CHANNEL`` for the service, ``SURFACE`` for the web layer): one text
+a reply within the language's segment budget, STOP records an opt-out, errors answer TwiML, and
+no CSRF (Twilio signs each request instead).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
 
 import phonenumbers
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.storage import conversations
-from bot.storage import transactions as store
+from bot.core.conversation.engine import ChannelTraits, Turn
+from bot.core.conversation.segments import segments
+from bot.service import delivery, turns
+from bot.service.channel import Channel, MessageLimit
 from bot.web import limits, metrics
+from bot.web.surfaces import Surface
 
 log = logging.getLogger(__name__)
 bp = Blueprint("sms", __name__)
-MAX_BODY = 1600
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
+#: Every English reply fits one segment, every Spanish one two.
+SEGMENTS = {"en": 1, "es": 2}
+
+
+def _candidates(turn: Turn) -> Iterator[str]:
+    keep = 0 if turn.ask is not None else 1
+    for first in range(len(turn.parts) - keep + 1):
+        leads = list(turn.parts[first:])
+        if turn.ask is None:
+            yield " ".join(leads)
+            continue
+        for short in sorted({turn.retry, True}):
+            yield " ".join([*leads, turn.ask.sms(retry=short)])
+
+
+def render(turn: Turn) -> list[str]:
+    """One text within the language's segment budget, or none at all.
+
+    When everything does not fit, the question's short form is used, then the lead-in lines
+    ("OK, English.") are dropped from the front; the question or result always stays.
+    """
+    if turn.silent:
+        return []
+    budget = SEGMENTS[turn.state.language]
+    candidates = list(_candidates(turn))
+    for text in candidates:
+        if segments(text) <= budget:
+            return [text]
+    return [candidates[-1]]
+
+
+def _twiml_error(status: int, message: str, field: str | None = None) -> Any:
+    return Response(EMPTY_TWIML, status=status, mimetype="text/xml")
+
+
+CHANNEL = Channel(
+    traits=ChannelTraits(name="sms", records_opt_out=True, help_alone=True),
+    render=render,
+    max_input=1600,  # what Twilio delivers at most
+    per_number=MessageLimit(per_minute=40, notice_every=timedelta(minutes=10)),
+)
+SURFACE = Surface(blueprint=bp, prefixes=("/sms",), errors=_twiml_error, csrf=False)
 
 
 def e164(sender: str) -> str:
@@ -37,39 +90,32 @@ def signature_is_valid() -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
-    return RequestValidator(token).validate(request.url, request.form, signature)
+    return bool(RequestValidator(token).validate(request.url, request.form, signature))
 
 
-def twiml(reply: conversations.SmsReply | None = None) -> Response:
-    """TwiML with the reply, if any; Twilio reports the delivery of a stored reply to the
-    ``action`` URL."""
-    response = MessagingResponse()
-    if reply is not None and reply.text is not None:
-        if reply.reply_id is None:
-            response.message(reply.text)
-        else:
-            action = f"{request.url_root}sms/status?reply={reply.reply_id}"
-            response.message(reply.text, action=action, method="POST")
-    return Response(str(response), mimetype="text/xml")
-
-
-def _count(reply: conversations.SmsReply) -> None:
-    if "rate_limited" in reply.events:
-        log.info("texts over the rate limit from one number")
-    if "opted_out" in reply.events:
-        metrics.OPT_OUTS.inc()
-    if "completed" in reply.events:
-        metrics.check_completed(reply.decision, "sms")
-
-
-def _require_signature() -> None:
+def require_signature() -> None:
+    """403 for a request Twilio did not sign, counted and logged (without the number)."""
     if not signature_is_valid():
         metrics.SIGNATURE_FAILURES.inc()
         log.warning("rejected %s request with a bad or missing signature", request.path)
         abort(403)
 
 
-def _has_media(form) -> bool:
+def twiml(answer: turns.Answer | None = None) -> Response:
+    """TwiML with the reply, if any; Twilio reports the delivery of a stored reply to the
+    ``action`` URL."""
+    response = MessagingResponse()
+    if answer is not None and answer.said:
+        text = answer.said[-1]
+        if answer.reply_id is None:
+            response.message(text)
+        else:
+            action = f"{request.url_root}sms/status?reply={answer.reply_id}"
+            response.message(text, action=action, method="POST")
+    return Response(str(response), mimetype="text/xml")
+
+
+def _has_media(form: Any) -> bool:
     try:
         return int(form.get("NumMedia", "0") or 0) > 0
     except ValueError:
@@ -79,30 +125,27 @@ def _has_media(form) -> bool:
 @bp.post("/sms")
 def incoming() -> Response:
     """One text from a resident; the reply is TwiML with at most one message."""
-    _require_signature()
+    require_signature()
     form = request.form
     if not form.get("From") or not form.get("MessageSid"):
         abort(400, "Missing Twilio fields From and MessageSid.")
-    message = conversations.SmsIn(
-        sid=form["MessageSid"][:64],
+    inbound = turns.Inbound(
+        text=form.get("Body", ""),
         phone=e164(form["From"]),
-        body=form.get("Body", "")[:MAX_BODY],
+        sid=form["MessageSid"][:64],
         has_media=_has_media(form),
     )
     secret = current_app.config["SECRET_KEY"]
-    reply = conversations.receive_sms(message, secret, limits.sms_limit())
-    _count(reply)
-    return twiml(reply)
+    return twiml(turns.receive(CHANNEL, inbound, secret, limited=limits.enabled()))
 
 
 @bp.post("/sms/status")
 def status() -> Response:
     """Twilio's delivery report for one of our replies (signed like /sms)."""
-    _require_signature()
+    require_signature()
     reply_id = request.args.get("reply", type=int)
     reported = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
-    if reply_id is None or reported not in store.DELIVERY_STATUSES:
+    if reply_id is None or reported not in delivery.STATUSES:
         abort(400, "A delivery report needs ?reply= and a known MessageStatus.")
-    if store.record_delivery(reply_id, reported, request.form.get("ErrorCode")):
-        metrics.DELIVERY.labels(reported).inc()
+    delivery.record(reply_id, reported, request.form.get("ErrorCode"))
     return twiml()

@@ -1,10 +1,15 @@
-"""The staff side (issue 7): sign-in, inquiries, one record, export, figures and the audit trail;
-bulk screening of court record files (issue 9).
+"""The staff side: sign-in, inquiries, one record, export, figures and the audit trail; bulk
+screening of court record files. Its data is read and written only through ``bot.storage``.
 
 ``bp`` is the blueprint with every staff route attached.
 """
 
 from bot.staff import signin, views
 from bot.staff.blueprint import bp
+from bot.web.security import PRIVATE_PAGE_HEADERS
+from bot.web.surfaces import Surface
 
-__all__ = ["bp", "signin", "views"]
+#: Staff pages hold residents' personal data: English, never framed, never cached.
+SURFACE = Surface(blueprint=bp, prefixes=("/staff",), language="en", headers=PRIVATE_PAGE_HEADERS)
+
+__all__ = ["SURFACE", "bp", "signin", "views"]

@@ -1,4 +1,4 @@
-"""Signing in and out of the staff pages (``limits.init_app`` limits failed sign-ins)."""
+"""Signing in and out of the staff pages; failed sign-ins are limited (``bot.web.staff_limits``)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from bot.staff import accounts
 from bot.staff.blueprint import bp
 from bot.staff.forms import SignInForm
+from bot.storage.staff import note_sign_in
 from bot.web import staff_limits as limits
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ def _next_page() -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.sign_in_limited
 def login() -> Response | str:
     """The sign-in form; one generic message for every kind of wrong credentials."""
     if current_user.is_authenticated and request.method == "GET":
@@ -39,7 +41,7 @@ def login() -> Response | str:
             session.clear()
             login_user(user)
             session.permanent = True
-            accounts.note_sign_in(user)
+            note_sign_in(user)
             log.info("staff sign-in", extra={"fields": {"staff_id": user.id}})
             return redirect(_next_page())
     if request.method == "POST":

@@ -1,462 +1,503 @@
-"""Storing conversations as they happen, for both channels, in plain SQL: the hot path.
+"""The residents' records as a conversation writes them: the owner of the conversation, inquiry
+and message tables on the hot path, and of delivery reports on our replies.
 
-Residents arrive in bursts and Twilio gives up after 15 seconds, so every incoming message is
-one short transaction of a handful of statements on the raw database connection, with no ORM in
-the way (measured: about 4 us a statement here against 50 us through the ORM session). The
-conversation row is locked first, so two messages of one resident never interleave. Exactly
-once for SMS: the inbound message is inserted with ``ON CONFLICT (twilio_sid) DO NOTHING``; a
-copy that finds its MessageSid taken returns the reply stored for it and changes nothing.
+Each function takes the open ``Transaction`` of one incoming message (``bot.storage.transactions``)
+and runs one or two precompiled statements; the service decides what to run and in which order.
+Rows come back as dictionaries read by column name.
+
+What a conversation knows is stored once: the engine's progress (question, history) in
+``conversation.state``, the language and the opt-out in their own columns (an opt-out must
+outlive a purge of everything else), and the answers and reference on the inquiry, where staff
+read them.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import (
+    JSON,
+    and_,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
 from bot import clock
-from bot.core import reference
-from bot.core.conversation import catalog
-from bot.core.conversation.engine import Context, State, Turn, reply, start
-from bot.core.eligibility import Decision
-from bot.storage.db import begin_immediate, db
-from bot.storage.transactions import IDLE_EXPIRY, clean_text, new_token, phone_key
-from bot.web.errors import ServiceUnavailableError
+from bot.storage.db import db
+from bot.storage.models import Conversation, Inquiry, Message
+from bot.storage.statements import Statement, statement
+from bot.storage.transactions import Row, Transaction, transaction
 
-SQL = {
-    # Finds or starts a resident's thread and counts the text towards the per-phone limit: a
-    # new minute starts when the last one began before :minute_ago.
-    "upsert_sms_conversation": (
-        "INSERT INTO conversation (token, channel, phone, phone_hash, state, language, opted_out,"
-        " created_at, updated_at, texts_since, texts_counted) VALUES (:token, 'sms', :phone,"
-        " :phone_hash, {json_empty}, 'en', {false}, :now, :now, :now, 1)"
-        " ON CONFLICT (phone_hash) DO UPDATE SET"
-        " texts_counted = CASE WHEN conversation.texts_since > :minute_ago"
-        " THEN conversation.texts_counted + 1 ELSE 1 END,"
-        " texts_since = CASE WHEN conversation.texts_since > :minute_ago"
-        " THEN conversation.texts_since ELSE :now END"
-        " RETURNING id, state, updated_at, inquiry_id, language, texts_counted, slowed_at,"
-        " phone"
-    ),
-    "mark_slowed": "UPDATE conversation SET slowed_at = :now WHERE id = :conversation",
-    # After a purge took the number off the thread; the phone index is touched only then.
-    "restore_phone": "UPDATE conversation SET phone = :phone WHERE id = :conversation",
-    "new_web_conversation": (
-        "INSERT INTO conversation (token, channel, state, language, opted_out, created_at,"
-        " updated_at) VALUES (:token, 'web', {json_empty}, :language, {false}, :now, :now)"
-        " RETURNING id"
-    ),
-    "lock_web_conversation": (
-        "SELECT id, state, updated_at, inquiry_id FROM conversation"
-        " WHERE token = :token AND channel = 'web' {for_update}"
-    ),
-    "web_conversation": (
-        "SELECT id, state FROM conversation WHERE token = :token AND channel = 'web'"
-    ),
-    "transcript": (
-        "SELECT direction, body FROM message WHERE conversation_id = :conversation ORDER BY id"
-    ),
-    "current_inquiry": (
-        "SELECT id FROM inquiry WHERE conversation_id = :conversation ORDER BY id DESC LIMIT 1"
-    ),
-    "new_inquiry": (
-        "INSERT INTO inquiry (conversation_id, channel, language, answers, status, notes,"
-        " created_at, updated_at) VALUES (:conversation, :channel, :language, {json_empty},"
-        " 'new', '', :now, :now) RETURNING id"
-    ),
-    "add_inbound": (
-        "INSERT INTO message (conversation_id, inquiry_id, direction, body, twilio_sid,"
-        " created_at) VALUES (:conversation, :inquiry, 'in', :body, :sid, :now)"
-        " ON CONFLICT (twilio_sid) WHERE twilio_sid IS NOT NULL DO NOTHING RETURNING id"
-    ),
-    "stored_reply": (
-        "SELECT reply.id, reply.body FROM message AS inbound JOIN message AS reply"
-        " ON reply.reply_to_id = inbound.id WHERE inbound.twilio_sid = :sid"
-    ),
-    "save_conversation": (
-        "UPDATE conversation SET state = {state}, language = :language, opted_out = :opted_out,"
-        " inquiry_id = :inquiry, updated_at = :now"
-        " WHERE id = :conversation"
-    ),
-    "save_inquiry": (
-        "UPDATE inquiry SET language = :language, answers = {answers}, updated_at = :now"
-        " WHERE id = :inquiry"
-    ),
-    "save_finished_inquiry": (
-        "UPDATE inquiry SET language = :language, answers = {answers}, updated_at = :now,"
-        " outcome = :outcome, reasons = {reasons}, office = :office, reference = :reference,"
-        " completed_at = :now WHERE id = :inquiry"
-    ),
-    "add_reply": (
-        "INSERT INTO message (conversation_id, inquiry_id, direction, body, reply_to_id,"
-        " created_at) VALUES (:conversation, :inquiry, 'out', :body, :reply_to, :now)"
-        " RETURNING id"
-    ),
-}
-DIALECT_WORDS = {
-    "sqlite": {
-        "json_empty": "'{}'",
-        "false": "0",
-        "state": ":state",
-        "answers": ":answers",
-        "reasons": ":reasons",
-        "for_update": "",  # the write transaction (BEGIN IMMEDIATE) already serialises
-    },
-    "postgresql": {
-        "json_empty": "'{}'::json",
-        "false": "false",
-        "state": "CAST(:state AS json)",
-        "answers": "CAST(:answers AS json)",
-        "reasons": "CAST(:reasons AS json)",
-        "for_update": "FOR UPDATE",
-    },
-}
+conversation = Conversation.__table__
+inquiry = Inquiry.__table__
+message = Message.__table__
+DELIVERY_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed")
+MINUTE = timedelta(minutes=1)
 
 
-def _for_dialect(dialect: str) -> dict[str, str]:
-    """The statements in the driver's parameter style: sqlite3 ``:name``, psycopg ``%(name)s``."""
-    words = DIALECT_WORDS[dialect]
-    statements = {name: sql.format(**words) for name, sql in SQL.items()}
-    if dialect == "postgresql":
-        statements = {
-            name: re.sub(r"(?<!:):([a-z_]+)", r"%(\1)s", sql) for name, sql in statements.items()
-        }
-    return statements
+def _insert(dialect: str, table: Any) -> Any:
+    """The dialect's INSERT, which knows ``ON CONFLICT``."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
-STATEMENTS = {dialect: _for_dialect(dialect) for dialect in DIALECT_WORDS}
-ATTEMPTS = 3
+def _json(name: str) -> Any:
+    """A JSON parameter passed as text: PostgreSQL casts it; SQLite stores the text."""
+    return bindparam(name, type_=JSON)
 
 
-class Transaction:
-    """One raw connection from the pool, one transaction, the dialect's statements."""
-
-    def __init__(self) -> None:
-        self.dialect = db.engine.dialect.name
-        self.sql = STATEMENTS[self.dialect]
-        self.connection = db.engine.raw_connection()
-        self.cursor = self.connection.cursor()
-        if self.dialect == "sqlite":
-            begin_immediate(self.cursor)  # take the write lock now, not mid-way
-        self.moment = clock.now()
-        self.now = self.when(self.moment)
-
-    def one(self, name: str, **params: Any) -> tuple | None:
-        rows = self.all(name, **params)
-        return rows[0] if rows else None
-
-    def all(self, name: str, **params: Any) -> list[tuple]:
-        self.cursor.execute(self.sql[name], params)
-        return self.cursor.fetchall()
-
-    def run(self, name: str, **params: Any) -> None:
-        self.cursor.execute(self.sql[name], params)
-        if self.cursor.description is not None:
-            self.cursor.fetchall()  # finish the statement (RETURNING), or SQLite cannot commit
-
-    def when(self, moment: datetime) -> Any:
-        """SQLite keeps UTC times as text, the way SQLAlchemy writes them; PostgreSQL as is."""
-        if self.dialect == "sqlite":
-            return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return moment
+THREAD_COLUMNS = (
+    conversation.c.id,
+    conversation.c.state,
+    conversation.c.updated_at,
+    conversation.c.inquiry_id,
+    conversation.c.language,
+    conversation.c.opted_out,
+)
 
 
-def _attempt(work: Any, *args: Any) -> Any:
-    tx = Transaction()
-    try:
-        result = work(tx, *args)
-        tx.connection.commit()
-        return result
-    except BaseException:
-        tx.connection.rollback()
-        raise
-    finally:
-        tx.connection.close()
+@statement
+def _upsert_phone_thread(dialect: str) -> Any:
+    """Finds or starts a phone's thread and counts the message towards the per-phone limit: a
+    new minute starts when the last one began before :minute_ago."""
+    c = conversation.c
+    counting = c.texts_since > bindparam("minute_ago")
+    return (
+        _insert(dialect, conversation)
+        .values(
+            token=bindparam("token"),
+            channel=bindparam("channel"),
+            phone=bindparam("phone"),
+            phone_hash=bindparam("phone_hash"),
+            state=cast(literal_column("'{}'"), JSON)
+            if dialect == "postgresql"
+            else literal_column("'{}'"),
+            language=literal_column("'en'"),
+            opted_out=false(),
+            created_at=bindparam("now"),
+            updated_at=bindparam("now"),
+            texts_since=bindparam("now"),
+            texts_counted=literal_column("1"),
+        )
+        .on_conflict_do_update(
+            index_elements=[c.phone_hash],
+            set_={
+                "texts_counted": case(
+                    (counting, c.texts_counted + literal_column("1")), else_=literal_column("1")
+                ),
+                "texts_since": case((counting, c.texts_since), else_=bindparam("now")),
+            },
+        )
+        .returning(*THREAD_COLUMNS, c.texts_counted, c.slowed_at, c.phone)
+    )
 
 
-def in_transaction(work: Any, *args: Any) -> Any:
-    """Run ``work(tx, *args)`` in one transaction, again after a unique clash (a new reference
-    that happened to exist); a database that does not answer is a 503, never half-written."""
-    dbapi = db.engine.dialect.dbapi
-    for attempt in range(ATTEMPTS):
-        try:
-            return _attempt(work, *args)
-        except dbapi.IntegrityError:
-            if attempt == ATTEMPTS - 1:
-                raise
-        except dbapi.Error as error:
-            raise ServiceUnavailableError(type(error).__name__) from error
-    raise AssertionError("unreachable")
+@statement
+def _mark_slowed(dialect: str) -> Any:
+    c = conversation.c
+    return (
+        update(conversation).where(c.id == bindparam("thread")).values(slowed_at=bindparam("now"))
+    )
+
+
+@statement
+def _restore_phone(dialect: str) -> Any:
+    """After a purge took the number off the thread; the phone index is touched only then."""
+    c = conversation.c
+    return update(conversation).where(c.id == bindparam("thread")).values(phone=bindparam("phone"))
+
+
+@statement
+def _new_token_thread(dialect: str) -> Any:
+    return (
+        _insert(dialect, conversation)
+        .values(
+            token=bindparam("token"),
+            channel=bindparam("channel"),
+            state=bindparam("state"),
+            language=bindparam("language"),
+            opted_out=false(),
+            created_at=bindparam("now"),
+            updated_at=bindparam("now"),
+            texts_counted=literal_column("0"),
+        )
+        .returning(conversation.c.id)
+    )
+
+
+@statement
+def _lock_token_thread(dialect: str) -> Any:
+    c = conversation.c
+    found = select(*THREAD_COLUMNS).where(c.token == bindparam("token"))
+    # SQLite's write transaction (BEGIN IMMEDIATE) already serialises; PostgreSQL locks the row.
+    return found.with_for_update() if dialect == "postgresql" else found
+
+
+@statement
+def _token_thread(dialect: str) -> Any:
+    c = conversation.c
+    return select(*THREAD_COLUMNS).where(c.token == bindparam("token"))
+
+
+@statement
+def _latest_inquiry(dialect: str) -> Any:
+    """For a conversation from before threads remembered their inquiry."""
+    i = inquiry.c
+    return select(func.max(i.id).label("id")).where(i.conversation_id == bindparam("thread"))
+
+
+@statement
+def _inquiry_facts(dialect: str) -> Any:
+    i = inquiry.c
+    return select(i.answers, i.reference).where(i.id == bindparam("inquiry"))
+
+
+@statement
+def _new_inquiry(dialect: str) -> Any:
+    return (
+        _insert(dialect, inquiry)
+        .values(
+            conversation_id=bindparam("thread"),
+            channel=bindparam("channel"),
+            language=bindparam("language"),
+            answers=_json("answers"),
+            status=literal_column("'new'"),
+            notes=literal_column("''"),
+            created_at=bindparam("now"),
+            updated_at=bindparam("now"),
+        )
+        .returning(inquiry.c.id)
+    )
+
+
+@statement
+def _add_inbound(dialect: str) -> Any:
+    m = message.c
+    return (
+        _insert(dialect, message)
+        .values(
+            conversation_id=bindparam("thread"),
+            inquiry_id=bindparam("inquiry"),
+            direction=literal_column("'in'"),
+            body=bindparam("body"),
+            twilio_sid=bindparam("sid"),
+            created_at=bindparam("now"),
+        )
+        .on_conflict_do_nothing(
+            index_elements=[m.twilio_sid], index_where=m.twilio_sid.is_not(None)
+        )
+        .returning(m.id)
+    )
+
+
+@statement
+def _stored_replies(dialect: str) -> Any:
+    inbound, reply = message.alias("inbound"), message.alias("reply")
+    return (
+        select(reply.c.id, reply.c.body)
+        .join_from(inbound, reply, reply.c.reply_to_id == inbound.c.id)
+        .where(inbound.c.twilio_sid == bindparam("sid"))
+        .order_by(reply.c.id)
+    )
+
+
+@statement
+def _save_thread(dialect: str) -> Any:
+    c = conversation.c
+    return (
+        update(conversation)
+        .where(c.id == bindparam("thread"))
+        .values(
+            state=_json("state"),
+            language=bindparam("language"),
+            opted_out=bindparam("opted_out"),
+            inquiry_id=bindparam("inquiry"),
+            updated_at=bindparam("now"),
+        )
+    )
+
+
+@statement
+def _save_inquiry(dialect: str) -> Any:
+    i = inquiry.c
+    return (
+        update(inquiry)
+        .where(i.id == bindparam("inquiry"))
+        .values(
+            language=bindparam("language"), answers=_json("answers"), updated_at=bindparam("now")
+        )
+    )
+
+
+@statement
+def _save_finished_inquiry(dialect: str) -> Any:
+    """The outcome, office and reference (all indexed) are written once, when the check ends."""
+    i = inquiry.c
+    return (
+        update(inquiry)
+        .where(i.id == bindparam("inquiry"))
+        .values(
+            language=bindparam("language"),
+            answers=_json("answers"),
+            updated_at=bindparam("now"),
+            outcome=bindparam("outcome"),
+            reasons=_json("reasons"),
+            office=bindparam("office"),
+            reference=bindparam("reference"),
+            completed_at=bindparam("now"),
+        )
+    )
+
+
+@statement
+def _add_reply(dialect: str) -> Any:
+    return (
+        _insert(dialect, message)
+        .values(
+            conversation_id=bindparam("thread"),
+            inquiry_id=bindparam("inquiry"),
+            direction=literal_column("'out'"),
+            body=bindparam("body"),
+            reply_to_id=bindparam("reply_to"),
+            created_at=bindparam("now"),
+        )
+        .returning(message.c.id)
+    )
+
+
+@statement
+def _transcript(dialect: str) -> Any:
+    m = message.c
+    return (
+        select(m.direction, m.body).where(m.conversation_id == bindparam("thread")).order_by(m.id)
+    )
+
+
+# --- the functions the service calls ----------------------------------------------------------
 
 
 def _stored(value: Any) -> Any:
+    """JSON as the driver hands it back: text on SQLite, already parsed on PostgreSQL."""
     return json.loads(value) if isinstance(value, str) else value
 
 
-def _age(moment: Any) -> timedelta:
-    """How long ago a stored time was (SQLite hands it back as text)."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return clock.now() - clock.as_utc(moment)
-
-
-def _is_idle(updated_at: Any) -> bool:
-    return _age(updated_at) > IDLE_EXPIRY
+def _moment(value: Any) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite hands it back as text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return clock.as_utc(value)
 
 
 @dataclass(frozen=True)
 class Thread:
-    """One locked conversation row, as a turn needs it."""
+    """One resident's conversation row, as a turn needs it (locked for the transaction)."""
 
     id: int
     channel: str
-    state: dict[str, Any]
-    updated_at: Any
+    progress: dict[str, Any]
+    updated_at: datetime | None
     inquiry: int | None
+    language: str
+    opted_out: bool
 
 
-def _current_inquiry(tx: Transaction, thread: Thread) -> int | None:
+@dataclass(frozen=True)
+class PhoneThread:
+    """A phone's thread, and this minute's count of its messages for the rate limit."""
+
+    thread: Thread
+    messages_this_minute: int
+    slowed_at: datetime | None
+
+
+def _thread(row: Row, channel: str) -> Thread:
+    return Thread(
+        id=row["id"],
+        channel=channel,
+        progress=_stored(row["state"]) or {},
+        updated_at=_moment(row["updated_at"]),
+        inquiry=row["inquiry_id"],
+        language=row["language"],
+        opted_out=bool(row["opted_out"]),
+    )
+
+
+def phone_thread(
+    tx: Transaction, channel: str, phone: str, phone_hash: str, token: str
+) -> PhoneThread:
+    """Find or start the thread of a phone number, counting this message for its limit."""
+    row = tx.one(
+        _upsert_phone_thread,
+        token=token,
+        channel=channel,
+        phone=phone,
+        phone_hash=phone_hash,
+        now=tx.now,
+        minute_ago=tx.when(tx.moment - MINUTE),
+    )
+    assert row is not None
+    if row["phone"] is None:
+        tx.run(_restore_phone, thread=row["id"], phone=phone)
+    return PhoneThread(_thread(row, channel), row["texts_counted"], _moment(row["slowed_at"]))
+
+
+def mark_slowed(tx: Transaction, thread: Thread) -> None:
+    tx.run(_mark_slowed, thread=thread.id, now=tx.now)
+
+
+def new_token_thread(tx: Transaction, channel: str, token: str, language: str) -> Thread:
+    row = tx.one(
+        _new_token_thread, token=token, channel=channel, state="{}", language=language, now=tx.now
+    )
+    assert row is not None
+    return Thread(row["id"], channel, {}, None, None, language, False)
+
+
+def token_thread(tx: Transaction, channel: str, token: str, lock: bool = True) -> Thread | None:
+    """A web chat's thread by its id; locked for this transaction unless only read."""
+    row = tx.one(_lock_token_thread if lock else _token_thread, token=token)
+    return _thread(row, channel) if row is not None else None
+
+
+def current_inquiry(tx: Transaction, thread: Thread) -> int | None:
     if thread.inquiry is not None:
         return thread.inquiry
-    found = tx.one("current_inquiry", conversation=thread.id)  # a conversation from before 0005
-    return found[0] if found else None
+    found = tx.one(_latest_inquiry, thread=thread.id)
+    return found["id"] if found else None  # no row, or a NULL id when it has no inquiry yet
 
 
-def _new_inquiry(tx: Transaction, thread: Thread, language: str) -> int:
-    (inquiry,) = tx.one(
-        "new_inquiry",
-        conversation=thread.id,
+def inquiry_facts(tx: Transaction, inquiry_id: int | None) -> tuple[dict[str, Any], str | None]:
+    """The answers and reference of an inquiry: what the resident has told this check."""
+    if inquiry_id is None:
+        return {}, None
+    row = tx.one(_inquiry_facts, inquiry=inquiry_id)
+    if row is None:
+        return {}, None
+    return _stored(row["answers"]) or {}, row["reference"]
+
+
+def new_inquiry(tx: Transaction, thread: Thread, language: str) -> int:
+    row = tx.one(
+        _new_inquiry,
+        thread=thread.id,
         channel=thread.channel,
         language=language,
+        answers="{}",
         now=tx.now,
     )
-    return inquiry
+    assert row is not None
+    return int(row["id"])
 
 
-def _save(tx: Transaction, thread: Thread, inquiry: int, turn: Turn) -> None:
-    """Copy the engine's state onto the conversation and onto the inquiry staff read. The
-    outcome, office and reference (all indexed) are written once, when the check completes."""
-    state = turn.state
+def add_inbound(
+    tx: Transaction, thread: Thread, inquiry_id: int, body: str, sid: str | None
+) -> int | None:
+    """Store a resident's message; ``None`` when this provider id was stored before."""
+    row = tx.one(_add_inbound, thread=thread.id, inquiry=inquiry_id, body=body, sid=sid, now=tx.now)
+    return row["id"] if row is not None else None
+
+
+def stored_replies(tx: Transaction, sid: str) -> list[Row]:
+    """What we answered the first time a provider message arrived: ``id`` and ``body``."""
+    return tx.all(_stored_replies, sid=sid)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A turn's outcome as the thread and its inquiry keep it."""
+
+    progress: dict[str, Any]
+    language: str
+    opted_out: bool
+    answers: dict[str, Any]
+    finished: tuple[str, list[str], str, str] | None = None  # outcome, reasons, office, reference
+
+
+def save(tx: Transaction, thread: Thread, inquiry_id: int, saved: Saved) -> None:
     tx.run(
-        "save_conversation",
-        conversation=thread.id,
-        state=json.dumps(state.as_json()),
-        language=state.language,
-        opted_out=state.opted_out,
-        inquiry=inquiry,
+        _save_thread,
+        thread=thread.id,
+        state=json.dumps(saved.progress),
+        language=saved.language,
+        opted_out=saved.opted_out,
+        inquiry=inquiry_id,
         now=tx.now,
     )
-    common = {"inquiry": inquiry, "language": state.language, "now": tx.now}
-    answers = json.dumps(state.answers)
-    decision = state.decision
-    if decision is None or "completed" not in turn.events:
-        tx.run("save_inquiry", answers=answers, **common)
+    common = {
+        "inquiry": inquiry_id,
+        "language": saved.language,
+        "answers": json.dumps(saved.answers),
+        "now": tx.now,
+    }
+    if saved.finished is None:
+        tx.run(_save_inquiry, **common)
         return
+    outcome, reasons, office, reference = saved.finished
     tx.run(
-        "save_finished_inquiry",
-        answers=answers,
-        outcome=decision.outcome,
-        reasons=json.dumps(list(decision.reasons)),
-        office=decision.office.id,
-        reference=state.reference,
+        _save_finished_inquiry,
+        outcome=outcome,
+        reasons=json.dumps(reasons),
+        office=office,
+        reference=reference,
         **common,
     )
 
 
-def _context(thread: Thread, has_media: bool = False) -> Context:
-    return Context(
-        channel=thread.channel,
-        this_year=clock.this_year(),
-        new_reference=reference.generate,
-        has_media=has_media,
-        idle_expired=bool(thread.state) and _is_idle(thread.updated_at),
-    )
-
-
-def _next_inquiry(tx: Transaction, thread: Thread, turn: Turn, received_by: int, old: bool) -> int:
-    """A (re)started check gets a new inquiry; the old one is kept as it was."""
-    restarted = "restarted" in turn.events or ("started" in turn.events and old)
-    return _new_inquiry(tx, thread, turn.state.language) if restarted else received_by
-
-
-# --- SMS -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SmsIn:
-    sid: str
-    phone: str
-    body: str
-    has_media: bool
-
-    def __post_init__(self) -> None:
-        for name in ("sid", "phone", "body"):
-            object.__setattr__(self, name, clean_text(getattr(self, name)))
-
-
-@dataclass(frozen=True)
-class SmsReply:
-    """What to answer Twilio: the reply's text and stored id (``None``: send nothing)."""
-
-    text: str | None
-    reply_id: int | None = None
-    events: frozenset[str] = frozenset()
-    decision: Decision | None = None
-
-
-@dataclass(frozen=True)
-class TextLimit:
-    """At most ``per_minute`` texts a minute from one phone; beyond that nothing is processed,
-    and the first text over the limit in each ``notice_every`` gets one polite reply."""
-
-    per_minute: int
-    notice_every: timedelta
-
-
-MINUTE = timedelta(minutes=1)
-
-
-def _slowed(
-    tx: Transaction, thread: Thread, language: str, slowed_at: Any, limit: TextLimit
-) -> SmsReply:
-    """Over the limit: a polite reply once in a while, otherwise silence (Twilio gets a 200)."""
-    events = frozenset({"rate_limited"})
-    if slowed_at is not None and _age(slowed_at) < limit.notice_every:
-        return SmsReply(None, events=events)
-    tx.run("mark_slowed", conversation=thread.id, now=tx.now)
-    return SmsReply(catalog.text(language, "slow_down"), events=events)
-
-
-def _sms_turn(tx: Transaction, message: SmsIn, secret: str, limit: TextLimit | None) -> SmsReply:
-    conversation, state, updated_at, inquiry_id, language, texts, slowed_at, phone = tx.one(
-        "upsert_sms_conversation",
-        token=new_token(),
-        phone=message.phone,
-        phone_hash=phone_key(message.phone, secret),
-        now=tx.now,
-        minute_ago=tx.when(tx.moment - MINUTE),
-    )
-    thread = Thread(conversation, "sms", _stored(state), updated_at, inquiry_id)
-    if phone is None:
-        tx.run("restore_phone", conversation=thread.id, phone=message.phone)
-    if limit is not None and texts > limit.per_minute:
-        return _slowed(tx, thread, language, slowed_at, limit)
-    current = _current_inquiry(tx, thread)
-    received_by = current or _new_inquiry(tx, thread, "en")
-    inbound = tx.one(
-        "add_inbound",
-        conversation=thread.id,
-        inquiry=received_by,
-        body=message.body,
-        sid=message.sid,
-        now=tx.now,
-    )
-    if inbound is None:  # this MessageSid was processed before: answer as we did then
-        earlier = tx.one("stored_reply", sid=message.sid)
-        return SmsReply(earlier[1], earlier[0]) if earlier else SmsReply(None)
-    previous = State.from_json(thread.state) if thread.state else None
-    turn = reply(previous, message.body, _context(thread, message.has_media))
-    inquiry = _next_inquiry(tx, thread, turn, received_by, current is not None)
-    _save(tx, thread, inquiry, turn)
-    text = turn.sms_text()
-    if text is None:
-        return SmsReply(None, None, turn.events)
-    (reply_id,) = tx.one(
-        "add_reply",
-        conversation=thread.id,
-        inquiry=inquiry,
-        body=text,
-        reply_to=inbound[0],
-        now=tx.now,
-    )
-    return SmsReply(text, reply_id, turn.events, turn.state.decision)
-
-
-def receive_sms(message: SmsIn, secret: str, limit: TextLimit | None = None) -> SmsReply:
-    """Process one Twilio message exactly once; a copy gets the reply the first one got.
-    With a ``limit``, texts beyond it from one phone are answered politely, or not at all."""
-    return in_transaction(_sms_turn, message, secret, limit)
-
-
-# --- Web chat --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChatView:
-    """What the chat API shows: the conversation, its state and this turn's new bot messages."""
-
-    token: str
-    state: State
-    new_messages: list[str]
-    completed: bool = False
-
-
-def _add_bot_messages(tx: Transaction, thread: Thread, inquiry: int, turn: Turn, to: Any) -> None:
-    for text in turn.web_messages():
-        tx.run(
-            "add_reply",
-            conversation=thread.id,
-            inquiry=inquiry,
-            body=text,
-            reply_to=to,
+def add_replies(
+    tx: Transaction, thread: Thread, inquiry_id: int, bodies: list[str], reply_to: int | None
+) -> int | None:
+    """Store what we said; the id of the last message (``None`` when nothing was said)."""
+    last = None
+    for body in bodies:
+        row = tx.one(
+            _add_reply,
+            thread=thread.id,
+            inquiry=inquiry_id,
+            body=body,
+            reply_to=reply_to,
             now=tx.now,
         )
+        assert row is not None
+        last = row["id"]
+    return last
 
 
-def _start_chat(tx: Transaction, language: str) -> ChatView:
-    token = new_token()
-    (conversation,) = tx.one("new_web_conversation", token=token, language=language, now=tx.now)
-    thread = Thread(conversation, "web", {}, None, None)
-    turn = start(language, "web")
-    inquiry = _new_inquiry(tx, thread, language)
-    _save(tx, thread, inquiry, turn)
-    _add_bot_messages(tx, thread, inquiry, turn, None)
-    return ChatView(token, turn.state, turn.web_messages())
+def transcript(tx: Transaction, thread: Thread) -> list[tuple[str, str]]:
+    """Both sides of a thread in order, as (direction, text) pairs."""
+    rows = tx.all(_transcript, thread=thread.id)
+    return [(row["direction"], row["body"] or "") for row in rows]
 
 
-def start_chat(language: str) -> ChatView:
-    """A new web chat: its conversation, its first inquiry, the welcome and first question."""
-    return in_transaction(_start_chat, language)
+def record_delivery(reply_id: int, status: str, error_code: str | None) -> bool:
+    """Note what Twilio reports about a reply we sent; ``False`` for an unknown reply."""
+    failed = status in ("undelivered", "failed")
+    with transaction():
+        changed = db.session.execute(
+            update(Message)
+            .where(and_(Message.id == reply_id, Message.direction == "out"))
+            .values(
+                delivery_status=status,
+                error_code=(error_code or None) if failed else None,
+                status_at=clock.now(),
+            )
+        )
+    return bool(getattr(changed, "rowcount", 0) == 1)
 
 
-def _post_chat(tx: Transaction, token: str, text: str) -> ChatView | None:
-    row = tx.one("lock_web_conversation", token=token)
-    if row is None:
-        return None
-    thread = Thread(row[0], "web", _stored(row[1]), row[2], row[3])
-    current = _current_inquiry(tx, thread)
-    turn = reply(State.from_json(thread.state) if thread.state else None, text, _context(thread))
-    received_by = current or _new_inquiry(tx, thread, turn.state.language)
-    inquiry = _next_inquiry(tx, thread, turn, received_by, current is not None)
-    _save(tx, thread, inquiry, turn)
-    (inbound,) = tx.one(
-        "add_inbound",
-        conversation=thread.id,
-        inquiry=received_by,
-        body=text,
-        sid=None,
-        now=tx.now,
-    )
-    _add_bot_messages(tx, thread, inquiry, turn, inbound)
-    return ChatView(token, turn.state, turn.web_messages(), "completed" in turn.events)
-
-
-def post_chat(token: str, text: str) -> ChatView | None:
-    """One resident message in a web chat; ``None`` when the chat does not exist."""
-    return in_transaction(_post_chat, clean_text(token), clean_text(text))
-
-
-def _transcript(tx: Transaction, token: str) -> tuple[ChatView, list[tuple[str, str]]] | None:
-    row = tx.one("web_conversation", token=token)
-    if row is None:
-        return None
-    rows = tx.all("transcript", conversation=row[0])
-    view = ChatView(token, State.from_json(_stored(row[1])), [])
-    return view, [(direction, body or "") for direction, body in rows]
-
-
-def chat_transcript(token: str) -> tuple[ChatView, list[tuple[str, str]]] | None:
-    """The whole web chat, both sides in order, as (direction, text) pairs."""
-    return in_transaction(_transcript, clean_text(token))
+#: Every hot-path statement by name (the query-plan tests read each one).
+STATEMENTS = {
+    name.lstrip("_"): value
+    for name, value in list(globals().items())
+    if isinstance(value, Statement)
+}

@@ -42,9 +42,8 @@ def _erase_conversations(cutoff: datetime) -> int:
     for conversation in db.session.scalars(
         select(Conversation).where(Conversation.updated_at < cutoff, ~recent)
     ):
-        kept = {"opted_out": conversation.opted_out}
-        if conversation.phone is not None or conversation.state != kept:
-            conversation.phone, conversation.state = None, kept
+        if conversation.phone is not None or conversation.state:
+            conversation.phone, conversation.state = None, {}  # the opt-out has its own column
             erased += 1
     return erased
 

@@ -12,8 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.storage.db import db
+from bot.web.errors import json_error
+from bot.web.surfaces import Surface
 
 bp = Blueprint("health", __name__)
+SURFACE = Surface(blueprint=bp, prefixes=("/healthz",), errors=json_error, csrf=False)
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 

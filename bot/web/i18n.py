@@ -11,6 +11,7 @@ from flask_babel import Babel, get_locale
 
 from bot.core.conversation.catalog import DEFAULT_LANGUAGE, LANGUAGES
 from bot.core.eligibility import OFFICES
+from bot.web import surfaces
 
 babel = Babel()
 SESSION_KEY = "lang"
@@ -18,8 +19,9 @@ SESSION_KEY = "lang"
 
 def select_language() -> str:
     """``?lang=`` (remembered), then the resident's earlier choice, then Accept-Language."""
-    if request.path.startswith("/staff"):
-        return DEFAULT_LANGUAGE
+    surface = surfaces.current()
+    if surface is not None and surface.language is not None:
+        return surface.language
     chosen = request.args.get("lang", "")
     if chosen in LANGUAGES:
         session[SESSION_KEY] = chosen

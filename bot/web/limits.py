@@ -1,79 +1,92 @@
-"""Rate limits for residents (SPEC section 8), with Flask-Limiter.
+"""Rate limits, counted with the ``limits`` library in one store per app: Redis when
+``REDIS_URL`` is set (shared by every worker), else this process's memory.
 
-- ``/sms``: per phone number, never per address (all of Twilio's requests share a few). Brisk
-  answering (40 texts a minute) is fine; beyond it the resident gets one polite reply, then
-  silence, always with a 200 so Twilio neither retries nor sends a storm of replies. These
-  counts live on the resident's conversation row and are taken in the text's own transaction
-  (``bot/conversations.py``): exact across workers, and no store round trip per text (measured:
-  0.14 ms a text in memory, 0.27 ms with Redis, on the hot path).
-- New chats: per address, 60 a minute, so a library's shared address still works. Messages in a
-  chat: per chat, 60 a minute. Over the limit the API answers 429 with a JSON error.
-
-Chat counts live in Redis when ``REDIS_URL`` is set (shared by every worker), else in memory.
-``RATELIMIT_ENABLED=0`` turns every limit off, for load tests only.
+A view declares its own limit with ``@rate_limited(rate, key=..., scope=...)``; nothing is
+looked up by endpoint name and no hook runs on requests that have no limit (the SMS webhook
+answers hundreds of texts a second). Each check counts the request and tests the limit in one
+step (``hit``), so parallel requests cannot slip past it. Keys are keyed hashes: the store never
+holds a phone number, an address or a chat id. ``RATELIMIT_ENABLED=0`` turns every limit off,
+for load tests only. Texts on a phone channel are counted elsewhere, on the resident's thread
+in the text's own transaction (``bot.service.turns``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse
+from limits.storage import Storage, storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
 
-from bot.storage.conversations import TextLimit
+P = ParamSpec("P")
+R = TypeVar("R")
+EXTENSION = "rate_limits"
 
-SMS_LIMIT = TextLimit(per_minute=40, notice_every=timedelta(minutes=10))
-NEW_CHATS = "60 per minute"
-CHAT_MESSAGES = "60 per minute"
-EXTENSION = "resident_limiter"
+
+class RateLimits:
+    """One app's limit counts and its setting: apps built side by side (tests) share nothing."""
+
+    def __init__(self, storage_uri: str, prefix: str, enabled: bool) -> None:
+        storage = storage_from_string(storage_uri)
+        assert isinstance(storage, Storage)  # a synchronous store, as the URIs here give
+        self.storage = storage
+        self.limiter = FixedWindowRateLimiter(self.storage)
+        self.prefix = prefix
+        self.enabled = enabled
+
+    def hit(self, rate: RateLimitItem, scope: str, key: str, cost: int = 1) -> bool:
+        """Count this request and say whether it is within the limit, in one step."""
+        if not self.enabled:
+            return True
+        return self.limiter.hit(rate, self.prefix, scope, key, cost=cost)
 
 
 def opaque(value: str) -> str:
-    """A keyed hash: the store never holds a phone number or a chat id."""
+    """A keyed hash: the store never holds a phone number, an address or a chat id."""
     secret = str(current_app.secret_key or "").encode()
     return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _address() -> str:
-    return opaque(get_remote_address())
+def client_address() -> str:
+    """The client's address as ProxyFix (``TRUST_PROXY``) worked it out, hashed."""
+    return opaque(request.remote_addr or "127.0.0.1")
 
 
-def _chat() -> str:
-    token = (request.view_args or {}).get("token") or request.cookies.get("record_check_chat", "")
-    return opaque(token or get_remote_address())
+def rate_limits() -> RateLimits:
+    limits: RateLimits = current_app.extensions[EXTENSION]
+    return limits
 
 
-def sms_limit() -> TextLimit | None:
-    """The per-phone limit on texts, or ``None`` when ``RATELIMIT_ENABLED`` is off."""
-    return SMS_LIMIT if current_app.extensions[EXTENSION].enabled else None
+def enabled() -> bool:
+    return rate_limits().enabled
+
+
+def rate_limited(
+    rate: str, key: Callable[[], str], scope: str, message: str = "Too many requests."
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Answer 429 (in the surface's own error format) once ``rate`` is spent for ``key()``."""
+    item = parse(rate)
+
+    def decorate(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def limited(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not rate_limits().hit(item, scope, key()):
+                raise TooManyRequests(message)
+            return view(*args, **kwargs)
+
+        return limited
+
+    return decorate
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
-    prefix = app.config.get("RATELIMIT_KEY_PREFIX", "residents")
-    limiter = Limiter(key_func=_address, key_prefix=prefix, headers_enabled=True)
-    limiter.init_app(app)
-    app.extensions[EXTENSION] = limiter
-    limited = {
-        "chat.start_chat": (NEW_CHATS, _address),
-        "pages.chat_start": (NEW_CHATS, _address),
-        "chat.post_message": (CHAT_MESSAGES, _chat),
-        "pages.chat_say": (CHAT_MESSAGES, _chat),
-    }
-    for endpoint, (limit, key) in limited.items():
-        view = app.view_functions[endpoint]
-        app.view_functions[endpoint] = limiter.limit(limit, key_func=key, scope=endpoint)(view)
-    route_limits_only(app, limiter)
-
-
-def route_limits_only(app: Flask, limiter: Limiter) -> None:
-    """Drop the limiter's app-wide ``before_request`` check: every limit here is a route
-    decorator, which checks itself. That hook serves default and application limits, which
-    we do not set, and cost every request (the SMS webhook's too) about 50 us to find that out.
-    The tests of each limit would notice if a Flask-Limiter upgrade changed this."""
-    hooks = app.before_request_funcs[None]
-    if limiter._check_request_limit in hooks:  # absent when RATELIMIT_ENABLED is off
-        hooks.remove(limiter._check_request_limit)
+    storage = app.config.get("RATELIMIT_STORAGE_URI") or app.config.get("REDIS_URL") or "memory://"
+    prefix = app.config.get("RATELIMIT_KEY_PREFIX", "recordcheck")
+    enabled_setting: Any = app.config.get("RATELIMIT_ENABLED", True)
+    app.extensions[EXTENSION] = RateLimits(storage, prefix, bool(enabled_setting))

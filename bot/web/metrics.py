@@ -1,4 +1,5 @@
-"""Prometheus metrics at ``GET /metrics``, counted across every gunicorn worker.
+"""Prometheus metrics at ``GET /metrics``, counted across every gunicorn worker: requests and
+webhook signatures here, the service's own counters in ``bot.service.events``.
 
 Workers share nothing in memory, so when ``PROMETHEUS_MULTIPROC_DIR`` is set (gunicorn.conf.py
 sets it) each worker writes its counts to files there and ``/metrics`` adds them up. Reading
@@ -11,7 +12,7 @@ import hmac
 import os
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -21,7 +22,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from bot.core.eligibility import Decision
+from bot.web.surfaces import Surface
 
 bp = Blueprint("metrics", __name__)
 
@@ -32,19 +33,9 @@ LATENCY = Histogram(
     ["route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-CHECKS = Counter(
-    "recordcheck_checks_completed_total", "Checks completed", ["outcome", "office", "channel"]
-)
 SIGNATURE_FAILURES = Counter(
     "recordcheck_webhook_signature_failures_total", "Webhook requests with a bad signature"
 )
-OPT_OUTS = Counter("recordcheck_opt_outs_total", "Residents who texted STOP or another opt-out")
-DELIVERY = Counter("recordcheck_reply_status_total", "Delivery reports for replies", ["status"])
-
-
-def check_completed(decision: Decision | None, channel: str) -> None:
-    if decision is not None:
-        CHECKS.labels(decision.outcome, decision.office.id, channel).inc()
 
 
 def _registry() -> CollectorRegistry | None:
@@ -89,5 +80,4 @@ def count_request(route: str, method: str, status: int, seconds: float) -> None:
     series[1].observe(seconds)
 
 
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
+SURFACE = Surface(blueprint=bp, prefixes=("/metrics",), csrf=False)

@@ -9,8 +9,11 @@ from flask import Blueprint, jsonify
 from bot import clock
 from bot.core.conversation.understanding import QUESTIONS
 from bot.core.eligibility.facts import FACT_IDS, FACT_VALUES, FIRST_YEAR
+from bot.web.errors import json_error
+from bot.web.surfaces import Surface
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
+SURFACE = Surface(blueprint=bp, prefixes=("/api",), errors=json_error, csrf=False)
 
 ERROR = {
     "type": "object",

@@ -1,16 +1,18 @@
 """App-wide protections: session cookie settings and security headers (CSRF is in extensions).
 
-Headers are set once, here, after every request. Staff pages hold residents' personal data, so
-they get the strictest set (no framing, no caching) whatever the view did; elsewhere a view may
-set its own ``Content-Security-Policy`` (the county page's embeddable chat, for one) and the
-default below applies only when it did not.
+Headers are set once, here, after every request. A surface may declare headers it always gets
+(staff pages hold residents' personal data: no framing, no caching, whatever the view did); a
+view may set its own ``Content-Security-Policy`` (the county page's embeddable chat, for one)
+and the default below applies only when it did not.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response, request
+from flask import Flask, Response
+
+from bot.web import surfaces
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 HSTS = "max-age=31536000; includeSubDomains"
@@ -48,27 +50,34 @@ def _frame_ancestors(app: Flask) -> str:
     return f"frame-ancestors 'self' {origins}".strip()
 
 
-def _header_sets(app: Flask) -> tuple[dict[str, str], dict[str, str]]:
-    """The headers every answer gets unless its view set them, and those staff pages always get;
-    worked out once per app, as they depend only on its settings."""
+#: For pages that show residents' personal data: never framed, never cached.
+PRIVATE_PAGE_HEADERS = {
+    "Content-Security-Policy": STAFF_POLICY,
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+def _defaults(app: Flask) -> dict[str, str]:
+    """The headers every answer gets unless its view set them; worked out once per app, as
+    they depend only on its settings."""
     defaults = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
     if not _is_local(app):
         defaults["Strict-Transport-Security"] = HSTS
     defaults["Content-Security-Policy"] = f"{BASE_POLICY}; {_frame_ancestors(app)}"
-    staff = {"Content-Security-Policy": STAFF_POLICY, "X-Frame-Options": "DENY"}
-    staff["Cache-Control"] = "no-store"
-    return defaults, staff
+    return defaults
 
 
 def register(app: Flask) -> None:
     configure_session(app)
-    defaults, staff = _header_sets(app)
+    defaults = _defaults(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
-        if request.path == "/staff" or request.path.startswith("/staff/"):
-            headers.update(staff)
+        surface = surfaces.current()
+        if surface is not None:
+            headers.update(surface.headers)  # a surface's own headers win over its views'
         for name, value in defaults.items():
             headers.setdefault(name, value)
         return response

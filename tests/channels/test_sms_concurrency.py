@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import func, select
 
 from bot.storage.db import db
-from bot.storage.models import Conversation, Message
+from bot.storage.models import Conversation, Inquiry, Message
 from tests.conftest import Texter, reply_text
 
 
@@ -40,9 +40,9 @@ def test_eight_copies_of_one_message_are_stored_once_with_one_reply(app, texter)
         stored = db.session.scalar(
             select(func.count()).where(Message.twilio_sid == params["MessageSid"])
         )
-        state = db.session.scalars(select(Conversation.state)).one()
+        answers = db.session.scalars(select(Inquiry.answers)).one()
     assert stored == 1
-    assert state["answers"] == {"county": "sacramento"}
+    assert answers == {"county": "sacramento"}
 
 
 def test_a_first_message_racing_its_copy_makes_one_conversation(app, texter):

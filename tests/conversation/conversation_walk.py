@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.clock import this_year
-from bot.core.conversation.engine import Channel, Context, State, Turn, reply
+from bot.core.conversation.engine import Context, State, Turn, reply
 from bot.core.conversation.understanding import QUESTIONS
+from tests.support.channels import sms_text, traits
 
 #: A valid reference (the check character is right) made of wide letters; all have one length.
 REFERENCE = "SAC-WWWW-WWW8"
@@ -51,9 +52,9 @@ class Step:
     turn: Turn
 
 
-def context(channel: Channel = "sms", **changes: bool) -> Context:
+def context(channel: str = "sms", **changes: bool) -> Context:
     return Context(
-        channel=channel, this_year=this_year(), new_reference=lambda: REFERENCE, **changes
+        channel=traits(channel), this_year=this_year(), new_reference=lambda: REFERENCE, **changes
     )
 
 
@@ -102,7 +103,7 @@ def key(state: State | None) -> tuple[object, ...]:
     return (*fields, state.opted_out, state.history, tuple(sorted(state.answers.items())))
 
 
-def walk(channel: Channel, first_texts: tuple[str, ...]) -> tuple[Step, ...]:
+def walk(channel: str, first_texts: tuple[str, ...]) -> tuple[Step, ...]:
     """Every step from every reachable state, breadth first from ``first_texts``."""
     steps: list[Step] = []
     seen: set[tuple[object, ...]] = set()
@@ -136,7 +137,7 @@ def sms_replies(language: str) -> dict[str, Step]:
     """Each distinct SMS text sent while the conversation is in ``language``, with one example."""
     found: dict[str, Step] = {}
     for step in sms_walk():
-        text = step.turn.sms_text()
+        text = sms_text(step.turn)
         if text is not None and step.turn.state.language == language:
             found.setdefault(text, step)
     return found

@@ -7,8 +7,9 @@ import itertools
 import pytest
 
 from bot.core.conversation import catalog
-from bot.core.conversation.engine import Channel, Context, State, Turn, reply, start
+from bot.core.conversation.engine import Context, State, Turn, reply, start
 from bot.core.eligibility import OFFICES
+from tests.support.channels import sms_text, traits, web_messages
 
 THIS_YEAR = 2026
 EN = catalog.CATALOGS["en"]["text"]
@@ -20,7 +21,7 @@ PD = OFFICES["public_defender"].phone
 class Chat:
     """One resident's conversation, held in memory as the host would store it."""
 
-    def __init__(self, channel: Channel = "sms") -> None:
+    def __init__(self, channel: str = "sms") -> None:
         self.channel = channel
         self.state: State | None = None
         self.turn: Turn | None = None
@@ -34,10 +35,10 @@ class Chat:
 
     def send(self, text: str, **context: bool) -> str | None:
         """Send ``text``; the SMS reply, or ``None`` when nothing is sent."""
-        ctx = Context(self.channel, THIS_YEAR, self._new_reference, **context)
+        ctx = Context(traits(self.channel), THIS_YEAR, self._new_reference, **context)
         self.turn = reply(self.state, text, ctx)
         self.state = self.turn.state
-        return self.turn.sms_text()
+        return sms_text(self.turn)
 
     def answer(self, *texts: str) -> str | None:
         said = None
@@ -73,8 +74,8 @@ def test_the_first_text_gets_the_welcome_and_the_first_question():
 
 
 def test_the_web_chat_starts_with_its_welcome_and_the_first_question():
-    turn = start("en", "web")
-    assert turn.web_messages() == [EN["welcome_web"], question_text("en", "county")]
+    turn = start("en", traits("web"))
+    assert web_messages(turn) == [EN["welcome_web"], question_text("en", "county")]
     assert turn.state.question == "county"
 
 
@@ -88,7 +89,7 @@ def test_a_spanish_greeting_as_the_first_text_starts_in_spanish():
 
 def test_an_answered_check_ends_with_the_outcome_office_phone_and_reference():
     chat = finished("1", "1", "2009", "25", "2")
-    said = chat.turn.sms_text()
+    said = sms_text(chat.turn)
     assert chat.state.decision.outcome == "dismiss"
     assert chat.state.decision.office.id == "district_attorney"
     assert catalog.outcome_text("en", "dismiss") in said
@@ -102,7 +103,7 @@ def test_stop_is_silent_and_records_the_opt_out():
     chat = Chat()
     chat.answer("Hi", "1")
     assert chat.send("STOP") is None
-    assert chat.turn.silent and chat.turn.web_messages() == []
+    assert chat.turn.silent and web_messages(chat.turn) == []
     assert chat.state.opted_out
     assert "opted_out" in chat.turn.events
 
@@ -152,7 +153,7 @@ def test_stop_on_the_web_chat_does_not_opt_out():
     chat.send("STOP")
     assert not chat.state.opted_out
     assert not chat.turn.silent
-    assert chat.turn.web_messages() == [EN["stopped_web"]]
+    assert web_messages(chat.turn) == [EN["stopped_web"]]
     assert chat.send("1") is not None and chat.question == "offense"
 
 
@@ -214,7 +215,7 @@ def test_back_after_the_result_reopens_the_last_question_and_keeps_the_reference
 
 def test_a_text_after_the_result_repeats_the_result_and_reference():
     chat = finished("1", "1", "2009", "25", "2")
-    result = chat.turn.sms_text()
+    result = sms_text(chat.turn)
     before = chat.state
     assert chat.send("thanks") == result
     assert chat.send("hi", idle_expired=True) == result

@@ -12,6 +12,7 @@ from bot.core.conversation.understanding import QUESTIONS, keyword
 from bot.core.eligibility import OFFICES
 from bot.core.eligibility.rules import OUTCOMES
 from bot.core.reference import is_valid
+from tests.support.channels import sms_text
 
 
 def describe(text: str, step) -> str:
@@ -65,14 +66,14 @@ def test_no_english_sms_reply_has_curly_quotes_dashes_emoji_or_accents():
 
 def test_every_sms_reply_is_one_non_empty_message():
     for step in sms_walk():
-        text = step.turn.sms_text()
+        text = sms_text(step.turn)
         assert text is None or text.strip(), describe(repr(text), step)
         assert text is None or text == text.strip(), describe(text, step)
 
 
 def test_nothing_is_sent_exactly_when_the_resident_has_opted_out():
     for step in sms_walk():
-        assert (step.turn.sms_text() is None) == step.turn.state.opted_out, describe("", step)
+        assert (sms_text(step.turn) is None) == step.turn.state.opted_out, describe("", step)
 
 
 def test_only_an_opt_out_word_turns_a_resident_silent():
@@ -86,7 +87,7 @@ def test_only_an_opt_out_word_turns_a_resident_silent():
 def test_every_result_names_the_office_its_phone_and_the_reference():
     for step in sms_walk():
         state = step.turn.state
-        text = step.turn.sms_text()
+        text = sms_text(step.turn)
         if state.done and text is not None and keyword(step.text) != "help":
             office = state.decision.office
             assert catalog.office_name(state.language, office.id) in text, describe(text, step)

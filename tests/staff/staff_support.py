@@ -13,8 +13,9 @@ from werkzeug.test import TestResponse
 from bot import clock
 from bot.core import reference
 from bot.storage.db import db
+from bot.storage.keys import new_token
 from bot.storage.models import Conversation, Inquiry, Message
-from bot.storage.transactions import new_token, transaction
+from bot.storage.transactions import transaction
 from tests.conftest import Texter
 
 PASSWORD = "correct horse battery staple"

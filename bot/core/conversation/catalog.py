@@ -112,3 +112,8 @@ def answered(language: str, answers: dict[str, object]) -> list[dict[str, str]]:
         for question_id in QUESTIONS
         if question_id in answers
     ]
+
+
+def has_text(language: str, key: str) -> bool:
+    """Whether the catalogue words this message, e.g. a channel's own welcome."""
+    return key in CATALOGS[language]["text"]

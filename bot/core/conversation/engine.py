@@ -1,26 +1,40 @@
-"""The conversation engine: (state, what the resident typed) -> (new state, what to say).
+"""The conversation engine: (state, what the resident said) -> (new state, what to say, events).
 
-Pure: no Flask, no database, no clock. The host loads the state, calls ``reply`` (or ``start``
-for a new web chat), stores the new state and sends what the turn says, in one transaction.
+Pure: no Flask, no database, no clock. The service loads the state, calls ``reply`` (or ``start``
+for a conversation the service opens itself), stores the new state and hands the turn to the
+channel, which renders it (one text, chat bubbles, speech). The engine never knows which
+channel it serves beyond the traits the channel declares (``ChannelTraits``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any
 
 from bot.core.conversation import catalog
 from bot.core.conversation.catalog import QuestionView
-from bot.core.conversation.segments import segments
+from bot.core.conversation.events import Event
 from bot.core.conversation.understanding import is_spanish_greeting, keyword, normalise, understand
 from bot.core.eligibility import Decision, evaluate, next_question
 from bot.core.eligibility.facts import Fact
 
-Channel = Literal["sms", "web"]
-#: Every English reply fits one SMS segment, every Spanish one two (SPEC section 4).
-SMS_SEGMENTS = {"en": 1, "es": 2}
+
+@dataclass(frozen=True)
+class ChannelTraits:
+    """What the engine must know of a channel: how the conversation behaves on it.
+
+    ``name`` picks channel-specific wording: a message key ``welcome`` is read as
+    ``welcome_<name>`` when the catalogue has that, else as ``welcome``. A channel that reaches a
+    phone number records STOP as an opt-out (``records_opt_out``); elsewhere STOP only ends the
+    chat. Where every reply must be short, HELP is answered on its own (``help_alone``); where
+    there is room, the question follows it.
+    """
+
+    name: str
+    records_opt_out: bool
+    help_alone: bool
 
 
 @dataclass(frozen=True)
@@ -36,23 +50,37 @@ class State:
     reference: str | None = None
     opted_out: bool = False
 
-    def as_json(self) -> dict[str, Any]:
+    def progress(self) -> dict[str, Any]:
+        """Where the conversation stands, for the host to keep. The language, the opt-out, the
+        answers and the reference are kept by the host where they belong, and handed back to
+        ``resume``; each fact is stored once."""
         return {
-            "language": self.language,
             "started": self.started,
-            "answers": dict(self.answers),
             "history": list(self.history),
             "question": self.question,
             "done": self.done,
-            "reference": self.reference,
-            "opted_out": self.opted_out,
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> State:
-        if not data:
-            return cls()
-        return cls(**{**data, "history": tuple(data.get("history", ()))})
+    def resume(
+        cls,
+        progress: dict[str, Any],
+        language: str,
+        opted_out: bool,
+        answers: dict[str, Fact],
+        reference: str | None,
+    ) -> State:
+        """The state a host stored in parts; keys that are not progress are ignored."""
+        return cls(
+            language=language,
+            opted_out=opted_out,
+            answers=dict(answers),
+            reference=reference,
+            started=bool(progress.get("started", False)),
+            history=tuple(progress.get("history", ())),
+            question=progress.get("question"),
+            done=bool(progress.get("done", False)),
+        )
 
     @cached_property
     def decision(self) -> Decision | None:
@@ -62,10 +90,12 @@ class State:
 
 @dataclass(frozen=True)
 class Turn:
-    """The engine's answer to one message: the new state and what to send back.
+    """The engine's answer to one message: the new state, what to say and what happened.
 
-    ``parts`` are said in order, then ``ask`` (the question, if this reply asks one). ``silent``
-    means send nothing at all (after an opt-out). ``events`` tell the host what happened.
+    ``parts`` are said in order, then ``ask`` (the question, if this reply asks one); ``retry``
+    marks a question asked again after an answer that was not understood, which a channel may
+    shorten. ``silent`` means send nothing at all (after an opt-out). The channel renders the
+    turn; the service acts on ``events``.
     """
 
     state: State
@@ -73,44 +103,14 @@ class Turn:
     ask: QuestionView | None = None
     retry: bool = False
     silent: bool = False
-    events: frozenset[str] = frozenset()
-
-    def sms_text(self) -> str | None:
-        """One SMS message within the language's segment budget, or ``None`` to send nothing.
-
-        When everything does not fit, the question's short form is used, then the lead-in
-        lines ("OK, English.") are dropped from the front; the question or result always stays.
-        """
-        if self.silent:
-            return None
-        budget = SMS_SEGMENTS[self.state.language]
-        candidates = list(self._sms_candidates())
-        for text in candidates:
-            if segments(text) <= budget:
-                return text
-        return candidates[-1]
-
-    def _sms_candidates(self) -> Iterator[str]:
-        keep = 0 if self.ask is not None else 1
-        for start in range(len(self.parts) - keep + 1):
-            leads = list(self.parts[start:])
-            if self.ask is None:
-                yield " ".join(leads)
-                continue
-            for short in sorted({self.retry, True}):
-                yield " ".join([*leads, self.ask.sms(retry=short)])
-
-    def web_messages(self) -> list[str]:
-        if self.silent:
-            return []
-        return [*self.parts, *([self.ask.text] if self.ask is not None else [])]
+    events: frozenset[Event] = frozenset()
 
 
 @dataclass(frozen=True)
 class Context:
     """What the host knows that the engine must not look up itself."""
 
-    channel: Channel
+    channel: ChannelTraits
     this_year: int
     new_reference: Callable[[], str]
     has_media: bool = False
@@ -135,7 +135,7 @@ def _first_question(state: State) -> State:
     return replace(state, started=True, question=next_question({}))
 
 
-def _current(state: State, *parts: str, events: frozenset[str] = frozenset()) -> Turn:
+def _current(state: State, *parts: str, events: frozenset[Event] = frozenset()) -> Turn:
     """Say ``parts`` and then where the resident is: the pending question or the result."""
     if state.done:
         return Turn(state, (*parts, result_text(state)), events=events)
@@ -143,11 +143,17 @@ def _current(state: State, *parts: str, events: frozenset[str] = frozenset()) ->
     return Turn(state, parts, catalog.question(state.language, state.question), events=events)
 
 
-def start(language: str, channel: Channel) -> Turn:
+def _say(language: str, key: str, channel: ChannelTraits) -> str:
+    """The channel's own wording of a message when it has one, else the common wording."""
+    own = f"{key}_{channel.name}"
+    return catalog.text(language, own if catalog.has_text(language, own) else key)
+
+
+def start(language: str, channel: ChannelTraits) -> Turn:
     """A new conversation: the welcome and the first question."""
     state = _first_question(State(language=language))
-    welcome = catalog.text(language, f"welcome_{channel}")
-    return _current(state, welcome, events=frozenset({"started"}))
+    welcome = _say(language, "welcome", channel)
+    return _current(state, welcome, events=frozenset({Event.STARTED}))
 
 
 def _answer(state: State, text: str, context: Context) -> Turn:
@@ -169,7 +175,7 @@ def _answer(state: State, text: str, context: Context) -> Turn:
         done=True,
         reference=state.reference or context.new_reference(),
     )
-    return Turn(done, (result_text(done),), events=frozenset({"completed"}))
+    return Turn(done, (result_text(done),), events=frozenset({Event.COMPLETED}))
 
 
 def _back(state: State) -> Turn:
@@ -181,12 +187,12 @@ def _back(state: State) -> Turn:
     reopened = replace(
         state, answers=answers, history=state.history[:-1], question=last, done=False
     )
-    return _current(reopened, catalog.text(lang, "back"), events=frozenset({"reopened"}))
+    return _current(reopened, catalog.text(lang, "back"), events=frozenset({Event.REOPENED}))
 
 
 def _restart(state: State, lead: str) -> Turn:
     fresh = _first_question(State(language=state.language))
-    return _current(fresh, catalog.text(state.language, lead), events=frozenset({"restarted"}))
+    return _current(fresh, catalog.text(state.language, lead), events=frozenset({Event.RESTARTED}))
 
 
 def _switch(state: State, language: str) -> Turn:
@@ -195,9 +201,9 @@ def _switch(state: State, language: str) -> Turn:
 
 
 def _stop(state: State, context: Context) -> Turn:
-    if context.channel == "web":
-        return Turn(state, (catalog.text(state.language, "stopped_web"),))
-    return Turn(replace(state, opted_out=True), silent=True, events=frozenset({"opted_out"}))
+    if not context.channel.records_opt_out:
+        return Turn(state, (_say(state.language, "stopped", context.channel),))
+    return Turn(replace(state, opted_out=True), silent=True, events=frozenset({Event.OPTED_OUT}))
 
 
 def _first_contact(state: State, text: str, command: str | None, context: Context) -> Turn:
@@ -222,7 +228,7 @@ def _opted_out(state: State, text: str, command: str | None) -> Turn:
     opted_in = catalog.text(state.language, "opted_in")
     if not back_in.started:
         back_in = _first_question(back_in)
-    return _current(back_in, opted_in, events=frozenset({"opted_in"}))
+    return _current(back_in, opted_in, events=frozenset({Event.OPTED_IN}))
 
 
 def reply(previous: State | None, text: str, context: Context) -> Turn:
@@ -243,8 +249,10 @@ def reply(previous: State | None, text: str, context: Context) -> Turn:
 def _command(state: State, command: str | None, context: Context) -> Turn | None:
     lang = state.language
     if command == "help":
-        help_text = catalog.text(lang, "help" if context.channel == "sms" else "help_web")
-        return Turn(state, (help_text,)) if context.channel == "sms" else _current(state, help_text)
+        help_text = _say(lang, "help", context.channel)
+        return (
+            Turn(state, (help_text,)) if context.channel.help_alone else _current(state, help_text)
+        )
     if command == "back":
         return _back(state)
     if command == "restart":

@@ -1,0 +1,214 @@
+"""One turn of a conversation for any channel: find the thread, run the engine, store it all.
+
+Every channel calls ``start``, ``receive`` or ``conversation`` and only parses what came in and
+renders what comes back. A message is one short transaction (``bot.storage.transactions``): the
+thread is locked first, so two messages of one resident never interleave, and a provider
+message id seen before is answered as it was the first time and changes nothing. Events are
+counted and logged once, after the commit (``bot.service.events``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import clock
+from bot.core import reference
+from bot.core.conversation import catalog
+from bot.core.conversation.engine import Context, State, Turn, reply
+from bot.core.conversation.engine import start as start_turn
+from bot.core.conversation.events import Event
+from bot.core.text import clean_text
+from bot.service import events
+from bot.service.channel import Channel, MessageLimit
+from bot.storage import conversations as threads
+from bot.storage.conversations import PhoneThread, Saved, Thread
+from bot.storage.keys import new_token, phone_key
+from bot.storage.transactions import Row, Transaction, in_transaction
+
+#: A conversation left this long unfinished starts again with the next message.
+IDLE_EXPIRY = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A resident's message as a channel parsed it: by phone number or by chat id."""
+
+    text: str
+    phone: str | None = None  # a phone channel's sender, in E.164
+    token: str | None = None  # a web chat's id
+    sid: str | None = None  # the provider's id for this message: a repeat is answered as before
+    has_media: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the channel renders: where the conversation stands and what was said this turn.
+
+    ``said`` is this turn's messages as the channel rendered and the store kept them;
+    ``reply_id`` is the last of them (a provider reports its delivery against it).
+    """
+
+    token: str | None
+    state: State | None
+    said: list[str]
+    reply_id: int | None = None
+    events: frozenset[Event] = frozenset()
+
+    @property
+    def completed(self) -> bool:
+        return Event.COMPLETED in self.events
+
+
+def _is_idle(thread: Thread) -> bool:
+    updated: datetime | None = thread.updated_at
+    return bool(thread.progress) and updated is not None and clock.now() - updated > IDLE_EXPIRY
+
+
+def _context(channel: Channel, thread: Thread, has_media: bool) -> Context:
+    return Context(
+        channel=channel.traits,
+        this_year=clock.this_year(),
+        new_reference=reference.generate,
+        has_media=has_media,
+        idle_expired=_is_idle(thread),
+    )
+
+
+def _saved(turn: Turn) -> Saved:
+    state = turn.state
+    decision = state.decision
+    finished = None
+    if decision is not None and Event.COMPLETED in turn.events:
+        assert state.reference is not None
+        finished = (decision.outcome, list(decision.reasons), decision.office.id, state.reference)
+    return Saved(state.progress(), state.language, state.opted_out, dict(state.answers), finished)
+
+
+def _slowed(tx: Transaction, found: PhoneThread, limit: MessageLimit) -> Answer:
+    """Over the limit: a polite reply once in a while, otherwise silence."""
+    limited = frozenset({Event.RATE_LIMITED})
+    slowed_at = found.slowed_at
+    if slowed_at is not None and clock.now() - slowed_at < limit.notice_every:
+        return Answer(None, None, [], events=limited)
+    threads.mark_slowed(tx, found.thread)
+    return Answer(None, None, [catalog.text(found.thread.language, "slow_down")], events=limited)
+
+
+def _thread(
+    tx: Transaction, channel: Channel, inbound: Inbound, secret: str, limited: bool
+) -> Thread | Answer | None:
+    """The locked thread the message belongs to, an answer when it is over the limit, or
+    ``None`` for a chat id that does not exist."""
+    if inbound.phone is None:
+        return threads.token_thread(tx, channel.name, inbound.token or "")
+    found = threads.phone_thread(
+        tx, channel.name, inbound.phone, phone_key(inbound.phone, secret), new_token()
+    )
+    limit = channel.per_number
+    if limited and limit is not None and found.messages_this_minute > limit.per_minute:
+        # Twilio retrying a message it sent before the flood still gets that message's answer.
+        earlier = threads.stored_replies(tx, inbound.sid) if inbound.sid else []
+        return _repeated(earlier) if earlier else _slowed(tx, found, limit)
+    return found.thread
+
+
+def _repeated(earlier: list[Row]) -> Answer:
+    said = [row["body"] for row in earlier]
+    last = earlier[-1]["id"] if earlier else None
+    return Answer(None, None, said, last, frozenset({Event.REPEATED}))
+
+
+def _receive(
+    tx: Transaction, channel: Channel, inbound: Inbound, secret: str, limited: bool
+) -> Answer | None:
+    thread = _thread(tx, channel, inbound, secret, limited)
+    if not isinstance(thread, Thread):
+        return thread
+    current = threads.current_inquiry(tx, thread)
+    answers, ref = threads.inquiry_facts(tx, current)
+    received_by = current or threads.new_inquiry(tx, thread, thread.language)
+    inbound_id = threads.add_inbound(tx, thread, received_by, inbound.text, inbound.sid)
+    if inbound_id is None:
+        assert inbound.sid is not None
+        return _repeated(threads.stored_replies(tx, inbound.sid))
+    previous = State.resume(thread.progress, thread.language, thread.opted_out, answers, ref)
+    turn = reply(previous, inbound.text, _context(channel, thread, inbound.has_media))
+    fresh = Event.RESTARTED in turn.events or (Event.STARTED in turn.events and current is not None)
+    inquiry = threads.new_inquiry(tx, thread, turn.state.language) if fresh else received_by
+    threads.save(tx, thread, inquiry, _saved(turn))
+    said = channel.render(turn)
+    reply_id = threads.add_replies(tx, thread, inquiry, said, inbound_id)
+    return Answer(inbound.token, turn.state, said, reply_id, turn.events)
+
+
+def _cleaned(channel: Channel, inbound: Inbound) -> Inbound:
+    def clean(value: str | None) -> str | None:
+        return clean_text(value) if value is not None else None
+
+    return Inbound(
+        text=clean_text(inbound.text[: channel.max_input]),
+        phone=clean(inbound.phone),
+        token=clean(inbound.token),
+        sid=clean(inbound.sid),
+        has_media=inbound.has_media,
+    )
+
+
+def _recorded(channel: Channel, answer: Answer | None) -> Answer | None:
+    if answer is not None:
+        decision = answer.state.decision if answer.state is not None else None
+        events.record(channel.name, answer.events, decision)
+    return answer
+
+
+def receive(
+    channel: Channel, inbound: Inbound, secret: str = "", limited: bool = True
+) -> Answer | None:
+    """Process one message exactly once; ``None`` when it names a chat that does not exist.
+
+    ``secret`` keys the hash that finds a phone's thread; ``limited`` applies the channel's
+    per-number limit (off only for load tests).
+    """
+    message = _cleaned(channel, inbound)
+    return _recorded(channel, in_transaction(_receive, channel, message, secret, limited))
+
+
+def _start(tx: Transaction, channel: Channel, language: str) -> Answer:
+    token = new_token()
+    thread = threads.new_token_thread(tx, channel.name, token, language)
+    turn = start_turn(language, channel.traits)
+    inquiry = threads.new_inquiry(tx, thread, language)
+    threads.save(tx, thread, inquiry, _saved(turn))
+    said = channel.render(turn)
+    reply_id = threads.add_replies(tx, thread, inquiry, said, None)
+    return Answer(token, turn.state, said, reply_id, turn.events)
+
+
+def start(channel: Channel, language: str) -> Answer:
+    """A conversation the resident opens with no message (a web chat): the welcome and the
+    first question, on a new thread with an unguessable id."""
+    return _recorded(channel, in_transaction(_start, channel, language))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A whole conversation: where it stands and both sides, as (direction, text) pairs."""
+
+    token: str
+    state: State
+    messages: list[tuple[str, str]]
+
+
+def _conversation(tx: Transaction, channel: Channel, token: str) -> Conversation | None:
+    thread = threads.token_thread(tx, channel.name, token, lock=False)
+    if thread is None:
+        return None
+    answers, ref = threads.inquiry_facts(tx, threads.current_inquiry(tx, thread))
+    state = State.resume(thread.progress, thread.language, thread.opted_out, answers, ref)
+    return Conversation(token, state, threads.transcript(tx, thread))
+
+
+def conversation(channel: Channel, token: str) -> Conversation | None:
+    """A web chat by its id, or ``None`` when there is none."""
+    return in_transaction(_conversation, channel, clean_text(token))
