@@ -1,12 +1,16 @@
 """SMS webhook throughput: the project against the floor app, on the same machine, in one run.
 
-    .venv/bin/python bench/sms_throughput.py [--seconds 10] [--rounds 2]
+    .venv/bin/python bench/sms_throughput.py [--seconds 10] [--rounds 3] [--before DIR]
 
-Starts ../shared/bench/floor_app.py and this project each with `gunicorn -w 2` on a fresh SQLite
-database (rate limits on, as deployed), makes a signed load with make_sms_load.py (a new --start
-for every run, so no run replays another's MessageSids), and runs `wrk -t1 -c8 --latency`
-against each in turn: floor, project, floor, project. Prints requests/s, p50 and p99 for both,
-the ratio project/floor, errors, and each project worker's memory after the load.
+Each server is started as it is meant to run, on a fresh SQLite database: the floor app
+(../shared/bench/floor_app.py) plainly, `gunicorn -w 2 -b ADDRESS floor_app:app`, and the
+project as its Procfile starts it, `gunicorn app:app` (gunicorn.conf.py, rate limits on), with
+`WEB_CONCURRENCY=2`, so both have two workers. A signed load from make_sms_load.py (a new
+--start for every run, so no run replays another's MessageSids) is sent by `wrk -t1 -c8
+--latency` to each in turn, round after round: floor, project (and, with ``--before``, an
+earlier checkout of the project at DIR, e.g. a `git worktree`, run with this virtualenv).
+Prints requests/s, p50 and p99 of every run, each round's ratio to the floor, the median ratio
+and its spread, errors, and each project worker's memory after the load.
 """
 
 from __future__ import annotations
@@ -68,36 +72,26 @@ def parse_wrk(name: str, output: str) -> Run:
 
 
 class Gunicorn:
-    def __init__(self, app: str, cwd: Path, env: dict[str, str]) -> None:
+    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
         self.port = free_port()
+        address = f"127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "--access-logfile",
-                "/dev/null",
-                "--error-logfile",
-                "/dev/null",
-                app,
-            ],
+            [str(BIN / "gunicorn"), *[arg.replace("ADDRESS", address) for arg in argv]],
             cwd=cwd,
-            env={**os.environ, **env},
+            env={**os.environ, **env, "GUNICORN_BIND": address},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        self.url = f"http://127.0.0.1:{self.port}/sms"
+        self.url = f"http://{address}/sms"
         for _ in range(300):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=1)
+                urllib.request.urlopen(f"http://{address}/", timeout=1)
                 return
             except urllib.error.HTTPError:
                 return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError(f"{app} did not start")
+        raise RuntimeError(f"{argv[-1]} did not start")
 
     def worker_rss_mb(self) -> list[float]:
         pids = subprocess.run(
@@ -115,27 +109,33 @@ class Gunicorn:
 
 
 def start_floor(folder: Path) -> Gunicorn:
-    return Gunicorn(
-        "floor_app:app", SHARED, {"FLOOR_DB": str(folder / "floor.db"), "TWILIO_AUTH_TOKEN": TOKEN}
-    )
+    """As floor_app.py's own docstring starts it."""
+    env = {"FLOOR_DB": str(folder / "floor.db"), "TWILIO_AUTH_TOKEN": TOKEN}
+    return Gunicorn(["-w", "2", "-b", "ADDRESS", "floor_app:app"], SHARED, env)
 
 
-def start_project(folder: Path) -> Gunicorn:
-    env = {
-        "DATABASE_URL": f"sqlite:///{folder / 'project.db'}",
-        "SECRET_KEY": "bench-secret",
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
-    }
-    (folder / "metrics").mkdir(exist_ok=True)
-    subprocess.run(
-        [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        check=True,
-        capture_output=True,
-    )
-    return Gunicorn("app:app", ROOT, env)
+def project_starter(root: Path):
+    """The project at ``root`` as its Procfile starts it, with two workers."""
+
+    def start(folder: Path) -> Gunicorn:
+        env = {
+            "DATABASE_URL": f"sqlite:///{folder / 'project.db'}",
+            "SECRET_KEY": "bench-secret",
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
+            "WEB_CONCURRENCY": "2",
+        }
+        (folder / "metrics").mkdir(exist_ok=True)
+        subprocess.run(
+            [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
+            cwd=root,
+            env={**os.environ, **env},
+            check=True,
+            capture_output=True,
+        )
+        return Gunicorn(["app:app"], root, env)
+
+    return start
 
 
 def measure(name: str, server: Gunicorn, folder: Path, start: int, seconds: int) -> Run:
@@ -168,37 +168,54 @@ def measure(name: str, server: Gunicorn, folder: Path, start: int, seconds: int)
         raise
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--before", type=Path, help="an earlier checkout of the project")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk")
         return 2
-    runs: list[Run] = []
+    servers = [("floor", start_floor), ("project", project_starter(ROOT))]
+    if args.before is not None:
+        servers.append(("before", project_starter(args.before.resolve())))
+    runs: dict[str, list[Run]] = {name: [] for name, _ in servers}
     start = int(time.time()) * 100  # a new range of MessageSids every run
     rss: list[float] = []
     for _ in range(args.rounds):
-        for name, starter in (("floor", start_floor), ("project", start_project)):
+        for name, starter in servers:
             with tempfile.TemporaryDirectory() as folder:
                 server = starter(Path(folder))
                 try:
                     start += 1_000_000
-                    runs.append(measure(name, server, Path(folder), start, args.seconds))
+                    runs[name].append(measure(name, server, Path(folder), start, args.seconds))
                     if name == "project":
                         rss = server.worker_rss_mb()
                 finally:
                     server.stop()
-    print(f"{'run':<10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}{'errors':>8}")
-    for run in runs:
+    print(f"{'run':<10}{'round':>6}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}"
+          f"{'errors':>8}{'/floor':>8}")  # fmt: skip
+    for name, _ in servers:
+        for round_, run in enumerate(runs[name], start=1):
+            ratio = run.rps / runs["floor"][round_ - 1].rps
+            print(
+                f"{run.name:<10}{round_:>6}{run.rps:>10.0f}{run.p50_ms:>10.2f}"
+                f"{run.p99_ms:>10.2f}{run.requests:>10}{run.errors:>8}{ratio:>8.2f}"
+            )
+    for name, _ in servers[1:]:
+        ratios = [run.rps / floor.rps for run, floor in zip(runs[name], runs["floor"], strict=True)]
+        p99 = max(run.p99_ms for run in runs[name])
         print(
-            f"{run.name:<10}{run.rps:>10.0f}{run.p50_ms:>10.2f}{run.p99_ms:>10.2f}"
-            f"{run.requests:>10}{run.errors:>8}"
+            f"{name}/floor: median {_median(ratios):.2f} (rounds {min(ratios):.2f} to "
+            f"{max(ratios):.2f}), worst p99 {p99:.1f} ms"
         )
-    for round_ in range(args.rounds):
-        floor, project = runs[2 * round_], runs[2 * round_ + 1]
-        print(f"round {round_ + 1}: project/floor = {project.rps / floor.rps:.2f}")
     print("project worker RSS after load (MB): " + ", ".join(f"{mb:.0f}" for mb in rss))
     return 0
 
