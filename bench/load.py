@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TOKEN = "load-test-token"
 
-# The contract's examples (SPEC section 3): answers after a greeting, and the office expected.
+# The contract's asking examples (docs/contract.md): answers after a greeting, and the office.
 PATHS = [
     (["yes", "possession", "2009", "25", "no"], "district_attorney"),
     (["no", "growing plants", "2008"], "public_defender"),

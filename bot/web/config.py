@@ -1,4 +1,4 @@
-"""Configuration in one place: defaults first, then the environment (SPEC section 8).
+"""Configuration in one place: defaults first, then the environment (docs/contract.md).
 
 Secrets come only from the environment. Settings that serving cannot do without are checked by
 ``check_required`` when the app starts serving, not when a command such as ``db upgrade`` runs.

@@ -1,4 +1,4 @@
-"""bulk screening jobs started from the staff page (issue 9)
+"""bulk screening jobs started from the staff page 
 
 Revision ID: 0004
 Revises: 0003

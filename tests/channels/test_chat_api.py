@@ -1,4 +1,4 @@
-"""The web chat JSON API of SPEC section 6, as the page and the widget call it."""
+"""The web chat JSON API of the contract (docs/contract.md), as the page and the widget call it."""
 
 from __future__ import annotations
 

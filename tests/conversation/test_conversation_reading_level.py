@@ -1,8 +1,9 @@
 """Plain language: the reading grade of every English SMS reply the engine can send.
 
-SPEC section 4 measures each message with textstat 0.7.4's ``flesch_kincaid_grade`` after removing
-the tokens that contain digits (phone numbers, references, years). Every English message, as
-sent by SMS and as shown on the web, reads at grade 6 or lower.
+The contract (docs/contract.md) measures each message with textstat 0.7.4's
+``flesch_kincaid_grade`` after removing the tokens that contain digits (phone numbers,
+references, years). Every English message, as sent by SMS and as shown on the web, reads at
+grade 6 or lower.
 """
 
 import re

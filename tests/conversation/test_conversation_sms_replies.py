@@ -1,7 +1,8 @@
 """Every SMS reply the engine can send, found by walking the conversation exhaustively.
 
-SPEC section 4: every English reply fits one GSM-7 segment, every Spanish reply two segments, at
-most one message per incoming text, and nothing at all is sent to a resident who opted out.
+The contract (docs/contract.md): every English reply fits one GSM-7 segment, every Spanish
+reply two segments, at most one message per incoming text, and nothing at all is sent to a
+resident who opted out.
 """
 
 from conversation_gsm import is_gsm7, length, non_gsm7, segments

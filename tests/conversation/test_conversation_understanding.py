@@ -1,4 +1,4 @@
-"""What residents type, read as answers (SPEC section 4): a table anyone can extend.
+"""What residents type, read as answers (docs/contract.md): a table anyone can extend.
 
 ``None`` means "not understood": the question is asked again with a hint. A wrong value is worse
 than asking again, so two different answers in one message give ``None``.
@@ -12,7 +12,7 @@ from bot.core.conversation.understanding import QUESTIONS, keyword, understand
 THIS_YEAR = 2026
 
 CASES = [
-    # Plain yes / no / unsure, and what they answer (SPEC section 2).
+    # Plain yes / no / unsure, and what they answer (docs/contract.md, "Facts").
     ("county", "yes", "sacramento"),
     ("county", "yeah", "sacramento"),
     ("county", "y", "sacramento"),

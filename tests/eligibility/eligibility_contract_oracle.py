@@ -1,4 +1,4 @@
-"""An independent oracle for the eligibility contract (SPEC excerpts), written from the text.
+"""An independent oracle for the eligibility contract, written from its text (docs/contract.md).
 
 Nothing here is imported from ``bot/``: the rules table, routing, notes and the asking rule's
 "could change" are re-stated directly from the contract so the tests can compare against them.

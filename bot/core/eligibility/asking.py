@@ -1,4 +1,4 @@
-"""Which question to ask next: the contract's order, skipping what cannot matter (SPEC section 3).
+"""Which question to ask next: the contract's order, skipping what cannot matter.
 
 A question is asked only when, for some answers to the questions still open, two answers to it
 give a different outcome or office. When no open question can matter, both are settled and the

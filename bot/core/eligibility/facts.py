@@ -1,4 +1,4 @@
-"""The facts a resident can tell us, with their allowed values (SPEC section 2).
+"""The facts a resident can tell us, with their allowed values (docs/contract.md, "Facts").
 
 Machine values are fixed by the contract; the wording of questions lives with the conversation.
 A fact that is missing is read as ``unsure``, so partial answers are always valid input.

@@ -1,4 +1,4 @@
-"""The residents' facts (SPEC section 2), derived from a record file instead of asked.
+"""The residents' facts (docs/contract.md, "Facts"), derived from a record file instead of asked.
 
 A screened row's facts come from the row itself (offense, year, age, level, sentence) and from
 the person's whole record (disqualifier, only conviction, recent). They feed the same ``evaluate``
