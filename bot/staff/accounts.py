@@ -1,25 +1,20 @@
-"""Staff accounts: creating, deactivating, resetting passwords and checking a sign-in.
+"""Staff accounts: the rules for creating, deactivating, resetting and signing in to them.
 
-Passwords are stored only as werkzeug hashes. Resetting a password or deactivating an account
-bumps its session version, which signs out every browser still holding an old session.
+What makes an acceptable address or password is decided here; the accounts themselves, their
+password hashes and session versions, are kept by ``bot.storage.staff``.
 """
 
 from __future__ import annotations
 
 import secrets
-from functools import cache
 
-from werkzeug.security import check_password_hash, generate_password_hash
-
-from bot import clock
 from bot.core.eligibility import OFFICES
-from bot.staff.queries import staff_by_email
-from bot.storage.db import db
+from bot.storage import staff as store
 from bot.storage.staff import StaffUser
-from bot.storage.transactions import transaction
 
 MIN_PASSWORD_LENGTH = 10
 DEMO_ADMIN = "admin@example.org"
+DEMO_OFFICE = "public_defender"
 
 
 class AccountError(ValueError):
@@ -43,11 +38,8 @@ def _valid_email(email: str) -> str:
     return email
 
 
-def _existing(email: str) -> StaffUser:
-    user = staff_by_email(normalise_email(email))
-    if user is None:
-        raise AccountError(f"There is no staff account for {normalise_email(email)}.")
-    return user
+def _no_account(email: str) -> AccountError:
+    return AccountError(f"There is no staff account for {email}.")
 
 
 def create_staff(email: str, office: str, password: str, admin: bool = False) -> StaffUser:
@@ -56,76 +48,42 @@ def create_staff(email: str, office: str, password: str, admin: bool = False) ->
     if office not in OFFICES:
         raise AccountError(f"Unknown office {office!r}: use one of {', '.join(OFFICES)}.")
     check_new_password(password)
-    with transaction():
-        if staff_by_email(email) is not None:
-            raise AccountError(f"{email} already has an account; use reset-password.")
-        user = StaffUser(
-            email=email,
-            password_hash=generate_password_hash(password),
-            office=office,
-            is_admin=admin,
-            active=True,
-            session_version=1,
-            created_at=clock.now(),
-        )
-        db.session.add(user)
+    user = store.create_staff(email, office, password, admin)
+    if user is None:
+        raise AccountError(f"{email} already has an account; use reset-password.")
     return user
 
 
 def deactivate_staff(email: str) -> None:
     """Stop an account signing in, and sign it out everywhere."""
-    with transaction():
-        user = _existing(email)
-        user.active = False
-        user.session_version += 1
+    email = normalise_email(email)
+    if not store.deactivate_staff(email):
+        raise _no_account(email)
 
 
 def reset_password(email: str, password: str) -> None:
     """Set a new password and sign the account out everywhere."""
     check_new_password(password)
-    with transaction():
-        user = _existing(email)
-        user.password_hash = generate_password_hash(password)
-        user.session_version += 1
+    email = normalise_email(email)
+    if not store.reset_password(email, password):
+        raise _no_account(email)
 
 
 def demo_admin() -> tuple[str, str]:
     """Create or reset the local demo admin with a fresh random password: (email, password)."""
     password = secrets.token_urlsafe(12)
-    with transaction():
-        user = staff_by_email(DEMO_ADMIN)
-        if user is None:
-            user = StaffUser(email=DEMO_ADMIN, office="public_defender", created_at=clock.now())
-            db.session.add(user)
-            user.session_version = 1
-        else:
-            user.session_version += 1
-        user.password_hash = generate_password_hash(password)
-        user.is_admin = True
-        user.active = True
+    store.upsert_admin(DEMO_ADMIN, DEMO_OFFICE, password)
     return DEMO_ADMIN, password
-
-
-@cache
-def _decoy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(16))
 
 
 def authenticate(email: str, password: str) -> StaffUser | None:
     """The active account these credentials open, else ``None``.
 
-    An unknown address still costs one hash check, so timing does not tell which
+    The password is checked even for an unknown address, so timing does not tell which
     addresses have accounts.
     """
-    user = staff_by_email(normalise_email(email))
-    if user is None:
-        check_password_hash(_decoy_hash(), password)
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
+    user = store.staff_by_email(normalise_email(email))
+    matches = store.password_matches(user, password)
+    if user is None or not matches or not user.active:
         return None
     return user
-
-
-def note_sign_in(user: StaffUser) -> None:
-    with transaction():
-        user.last_sign_in_at = clock.now()

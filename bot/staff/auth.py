@@ -13,8 +13,7 @@ from typing import ParamSpec, TypeVar
 from flask import abort
 from flask_login import LoginManager, current_user
 
-from bot.storage.db import db
-from bot.storage.staff import StaffUser
+from bot.storage.staff import StaffUser, staff_by_id
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
@@ -32,7 +31,7 @@ def load_user(session_id: str) -> StaffUser | None:
     user_id, _, version = session_id.partition(".")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(StaffUser, int(user_id))
+    user = staff_by_id(int(user_id))
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

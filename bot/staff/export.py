@@ -15,10 +15,8 @@ from datetime import datetime
 
 from bot import clock
 from bot.core.eligibility.facts import FACT_IDS
-from bot.staff import queries
-from bot.storage.db import db
+from bot.storage.inquiries import ExportRow, Scope, export_chunks
 
-CHUNK = 500
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "reference",
@@ -49,7 +47,7 @@ def _time(moment: datetime | None) -> str:
     return clock.as_utc(moment).astimezone(clock.COUNTY_TIME).isoformat(timespec="seconds")
 
 
-def _messages(row: queries.ExportRow) -> str:
+def _messages(row: ExportRow) -> str:
     return "\n".join(
         f"{_time(message.created_at)} {WHO.get(message.direction, message.direction)}: "
         f"{message.body}"
@@ -57,7 +55,7 @@ def _messages(row: queries.ExportRow) -> str:
     )
 
 
-def cells(row: queries.ExportRow, bodies: bool) -> list[str]:
+def cells(row: ExportRow, bodies: bool) -> list[str]:
     values: list[object] = [
         row.reference,
         _time(row.created_at),
@@ -87,11 +85,8 @@ def csv_text(rows: Iterable[Sequence[str]]) -> str:
     return buffer.getvalue()
 
 
-def stream(viewer: queries.Scope, ids: Sequence[int], bodies: bool) -> Iterator[str]:
-    """The CSV, a chunk of inquiries at a time, ending each chunk's read before sending it."""
+def stream(viewer: Scope, ids: Sequence[int], bodies: bool) -> Iterator[str]:
+    """The CSV, a chunk of inquiries at a time, each chunk's read ended before it is sent."""
     yield csv_text([header(bodies)])
-    for start in range(0, len(ids), CHUNK):
-        rows = queries.export_rows(viewer, ids[start : start + CHUNK], bodies)
-        text = csv_text(cells(row, bodies) for row in rows)
-        db.session.rollback()  # a read only: release SQLite's lock while the client downloads
-        yield text
+    for rows in export_chunks(viewer, ids, bodies):
+        yield csv_text(cells(row, bodies) for row in rows)

@@ -2,14 +2,13 @@
 
 The search box takes either a reference or a phone number, typed however people type them. A
 reference whose check character fails is a typo to report, never a silent "no results"; a
-phone number becomes E.164, the form the SMS channel stores.
+phone number becomes E.164, the form the SMS channel stores. What is read is plain data
+(``bot.storage.filters``), which storage turns into a query.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 
 import phonenumbers
@@ -17,31 +16,11 @@ import phonenumbers
 from bot.core import reference
 from bot.core.eligibility import OFFICES
 from bot.staff import labels
+from bot.storage.filters import Filters, Search, SearchKind
 
 TYPO_MESSAGE = "Please check the reference: it has a typo (a wrong character, or two swapped)."
 UNKNOWN_SEARCH_MESSAGE = "Search for a reference (it starts with SAC) or a phone number."
 DATE_MESSAGE = "Write dates as year-month-day, like 2026-01-31."
-
-
-class SearchKind(enum.Enum):
-    NONE = "none"
-    REFERENCE = "reference"
-    PHONE = "phone"
-    TYPO = "typo"
-    UNKNOWN = "unknown"
-
-
-SEARCH_WORDS = {
-    SearchKind.PHONE: "search by phone number",
-    SearchKind.TYPO: "search by a reference with a typo",
-    SearchKind.UNKNOWN: "search that was neither a reference nor a phone number",
-}
-
-
-@dataclass(frozen=True)
-class Search:
-    kind: SearchKind
-    value: str | None = None
 
 
 def phone_e164(text: str) -> str | None:
@@ -86,48 +65,6 @@ def _date(args: Mapping[str, str], name: str, problems: list[str]) -> date | Non
         if DATE_MESSAGE not in problems:
             problems.append(DATE_MESSAGE)
         return None
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The inquiry list's filters; unknown values are ignored rather than refused."""
-
-    office: str | None = None
-    outcome: str | None = None
-    status: str | None = None
-    channel: str | None = None
-    start: date | None = None
-    end: date | None = None
-    q: str = ""
-    search: Search = field(default_factory=lambda: Search(SearchKind.NONE))
-    problems: tuple[str, ...] = ()
-
-    @property
-    def finds_nothing(self) -> bool:
-        """A typo or an unreadable search shows a message and no inquiries."""
-        return self.search.kind in (SearchKind.TYPO, SearchKind.UNKNOWN)
-
-    def args(self) -> dict[str, str]:
-        """The filters as query-string arguments, to keep them across pages and the export."""
-        values = {
-            "q": self.q,
-            "office": self.office,
-            "outcome": self.outcome,
-            "status": self.status,
-            "channel": self.channel,
-            "from": self.start.isoformat() if self.start else None,
-            "to": self.end.isoformat() if self.end else None,
-        }
-        return {name: value for name, value in values.items() if value}
-
-    def describe(self) -> str:
-        """The filters in words for the audit trail, naming no phone number."""
-        parts = [f"{name}={value}" for name, value in self.args().items() if name != "q"]
-        if self.search.kind is SearchKind.REFERENCE:
-            parts.append(f"reference={self.search.value}")
-        elif self.search.kind is not SearchKind.NONE:
-            parts.append(SEARCH_WORDS[self.search.kind])
-        return "; ".join(parts) or "no filters"
 
 
 def parse_filters(args: Mapping[str, str]) -> Filters:

@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 
 from bot import clock
 from bot.core.eligibility import OFFICES
-from bot.staff import labels, queries
-from bot.staff.filters import Filters
-from bot.storage.models import Inquiry
+from bot.staff import labels
+from bot.storage.filters import Filters
+from bot.storage.inquiries import Scope, counts_by, created_times, undelivered_replies
 
 ROW_HEIGHT = 28
 LABEL_WIDTH = 330
@@ -104,11 +104,11 @@ def _chart(key: str, what: str, rows: list[tuple[str, int]]) -> Chart:
     )
 
 
-def figures(viewer: queries.Scope, filters: Filters) -> Figures:
+def figures(viewer: Scope, filters: Filters) -> Figures:
     """The counts the viewer may see, with the same filters as the inquiry list."""
-    outcomes = queries.counts_by(Inquiry.outcome, viewer, filters)
-    offices = queries.counts_by(Inquiry.office, viewer, filters)
-    channels = queries.counts_by(Inquiry.channel, viewer, filters)
+    outcomes = counts_by("outcome", viewer, filters)
+    offices = counts_by("office", viewer, filters)
+    channels = counts_by("channel", viewer, filters)
     office_names = {
         office_id: office.name
         for office_id, office in OFFICES.items()
@@ -118,7 +118,7 @@ def figures(viewer: queries.Scope, filters: Filters) -> Figures:
         _chart("outcome", "outcome", _rows(outcomes, labels.OUTCOMES)),
         _chart("office", "office", _rows(offices, office_names)),
         _chart("channel", "channel", _rows(channels, labels.CHANNELS)),
-        _chart("week", "ISO week", by_week(queries.created_times(viewer, filters))),
+        _chart("week", "ISO week", by_week(created_times(viewer, filters))),
     ]
-    undelivered = queries.undelivered_replies(viewer, filters)
+    undelivered = undelivered_replies(viewer, filters)
     return Figures(sum(outcomes.values()), charts, undelivered)

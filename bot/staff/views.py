@@ -1,8 +1,8 @@
 """The staff pages over residents' inquiries: the list, one record, the export, figures, audit.
 
-Views only read the request, call ``queries`` (reads, always scoped to the viewer's office) or
-``records`` (writes and audit events) and render. Every detail view and every export is
-recorded in the audit trail before anything personal is sent.
+Views only read the request, call storage (``bot.storage.inquiries``, where every read is
+scoped to the viewer's office, and the audit trail in ``bot.storage.staff``) and render. Every
+detail view and every export is recorded in the audit trail before anything personal is sent.
 """
 
 from __future__ import annotations
@@ -22,19 +22,21 @@ from flask import (
 
 from bot import clock
 from bot.core import reference
-from bot.staff import export, labels, queries, records, stats
+from bot.staff import export, labels, stats
 from bot.staff.auth import admin_only, signed_in_user
 from bot.staff.blueprint import bp
 from bot.staff.filters import page_number, parse_filters
 from bot.staff.forms import InquiryForm
-from bot.staff.queries import InquiryDetail, Scope
+from bot.storage import inquiries as store
+from bot.storage.inquiries import InquiryDetail, Scope
+from bot.storage.staff import audit_page, record_export, record_view
 
 
 @bp.get("/")
 def inquiries() -> str:
     """The inquiries the viewer's office may see, newest first, filtered and searched."""
     filters = parse_filters(request.args)
-    page = queries.inquiry_page(Scope.of(signed_in_user()), filters, page_number(request.args))
+    page = store.inquiry_page(Scope.of(signed_in_user()), filters, page_number(request.args))
     return render_template("staff/inquiries.html", filters=filters, page=page)
 
 
@@ -43,7 +45,7 @@ def _find_or_404(ref: str) -> InquiryDetail:
     parsed = reference.parse(ref)
     found = None
     if parsed.reference is not None:
-        found = queries.find_inquiry(Scope.of(signed_in_user()), parsed.reference)
+        found = store.find_inquiry(Scope.of(signed_in_user()), parsed.reference)
     if found is None:
         abort(404)
     return found
@@ -56,16 +58,16 @@ def inquiry(ref: str) -> Response | tuple[str, int] | str:
     user = signed_in_user()
     form = InquiryForm(data={"status": detail.status, "notes": detail.notes})
     if form.validate_on_submit():
-        records.update_inquiry(
+        store.update_inquiry(
             user, detail.id, form.status.data, form.notes.data or "", request.remote_addr
         )
         flash(f"Saved. The status is now {labels.STATUSES[form.status.data]}.", "success")
         return redirect(url_for("staff.inquiry", ref=detail.reference), 303)
-    records.record_view(user, detail.id, detail.reference, request.remote_addr)
+    record_view(user, detail.id, detail.reference, request.remote_addr)
     page = render_template(
         "staff/inquiry.html",
         inquiry=detail,
-        messages=queries.transcript(detail.id),
+        messages=store.transcript(detail.id),
         form=form,
     )
     return (page, 400) if request.method == "POST" else page
@@ -78,9 +80,9 @@ def export_csv() -> Response:
     filters = parse_filters(request.args)
     bodies = request.args.get("bodies") == "1"
     scope = Scope.of(user)
-    targets = queries.export_targets(scope, filters)
+    targets = store.export_targets(scope, filters)
     description = filters.describe() + ("; with message bodies" if bodies else "")
-    records.record_export(user, [ref for _, ref in targets], description, request.remote_addr)
+    record_export(user, [ref for _, ref in targets], description, request.remote_addr)
     filename = f"record-check-inquiries-{datetime.now(clock.COUNTY_TIME):%Y-%m-%d}.csv"
     return Response(
         stream_with_context(export.stream(scope, [i for i, _ in targets], bodies)),
@@ -104,5 +106,5 @@ def figures() -> str:
 @admin_only
 def audit() -> str:
     """Who viewed, exported or changed which inquiry, and when (admins only)."""
-    page = queries.audit_page(page_number(request.args))
+    page = audit_page(page_number(request.args))
     return render_template("staff/audit.html", page=page)

@@ -22,10 +22,10 @@ from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from bot import clock
-from bot.staff.queries import staff_by_email
 from bot.storage import screening_jobs as screen_jobs
 from bot.storage.db import db
 from bot.storage.screening_job_model import ACTIVE, ScreeningJob
+from bot.storage.staff import staff_by_email
 from tests.conftest import make_app
 from tests.screening.screening_files import conviction, csv_text
 from tests.staff.staff_support import Staff, csrf_token

@@ -1,4 +1,4 @@
-"""Every read the staff pages make, each scoped to what the signed-in person may see.
+"""The staff side's reads and writes of residents' inquiries, scoped to what the viewer may see.
 
 Staff see the finished inquiries routed to their own office; admins see every office's. The
 scope is applied here, in one function, so that no page can forget it: an inquiry outside it
@@ -7,42 +7,24 @@ is simply not found, exactly like one that does not exist.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, false, func, select
 
-from bot.clock import COUNTY_TIME
-from bot.staff.filters import Filters, SearchKind
+from bot import clock
 from bot.storage.db import db
+from bot.storage.filters import PAGE_SIZE, Filters, Page, SearchKind, last_page_number
 from bot.storage.models import Conversation, Inquiry, Message
-from bot.storage.staff import AuditEvent, StaffUser
+from bot.storage.staff import StaffUser, add_audit_event
+from bot.storage.transactions import transaction
 
-PAGE_SIZE = 50
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a list, with what pagination links need."""
-
-    rows: Sequence[Any]
-    total: int
-    number: int
-    size: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.size))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
+#: The statuses staff may give an inquiry; ``bot.staff.labels`` has their words.
+STATUSES = ("new", "contacted", "resolved")
+#: Inquiries per read of an export: few enough to hold in memory, and a short hold of the lock.
+EXPORT_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -111,7 +93,7 @@ def scoped(statement: Select, viewer: Scope) -> Select:
 
 def _start_of_day(day: date) -> datetime:
     """Midnight in the county, as UTC: staff mean their own calendar days."""
-    return datetime.combine(day, time(), COUNTY_TIME).astimezone(UTC)
+    return datetime.combine(day, time(), clock.COUNTY_TIME).astimezone(UTC)
 
 
 def _search(statement: Select, filters: Filters) -> Select:
@@ -151,7 +133,7 @@ NEWEST_FIRST = (Inquiry.created_at.desc(), Inquiry.id.desc())
 def inquiry_page(viewer: Scope, filters: Filters, number: int, size: int = PAGE_SIZE) -> Page:
     """A page of the inquiries the viewer may see, newest first."""
     total = db.session.scalar(filtered(select(func.count(Inquiry.id)), viewer, filters)) or 0
-    number = min(number, max(1, -(-total // size)))
+    number = min(number, last_page_number(total, size))
     rows = db.session.execute(
         filtered(
             select(
@@ -219,6 +201,33 @@ def transcript(inquiry_id: int) -> list[MessageRow]:
     ]
 
 
+def update_inquiry(
+    user: StaffUser, inquiry_id: int, status: str, notes: str, ip: str | None
+) -> None:
+    """Save staff's status and notes on an inquiry, with an audit event saying what changed.
+
+    One transaction, so the change and its audit event are saved together or not at all.
+    """
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    with transaction():
+        inquiry = db.session.scalars(
+            select(Inquiry).where(Inquiry.id == inquiry_id).with_for_update()
+        ).one()
+        changes = []
+        if inquiry.status != status:
+            changes.append(f"status {inquiry.status} -> {status}")
+        if (inquiry.notes or "") != notes:
+            changes.append("notes edited")
+        inquiry.status = status
+        inquiry.notes = notes
+        inquiry.updated_at = clock.now()
+        detail = "; ".join(changes) or "no change"
+        add_audit_event(
+            user, "update", ip, inquiry_id=inquiry.id, reference=inquiry.reference, detail=detail
+        )
+
+
 def export_targets(viewer: Scope, filters: Filters) -> list[tuple[int, str]]:
     """The (id, reference) of every inquiry an export with these filters holds, in order."""
     rows = db.session.execute(
@@ -278,6 +287,20 @@ def export_rows(viewer: Scope, ids: Sequence[int], bodies: bool) -> list[ExportR
     return rows
 
 
+def export_chunks(
+    viewer: Scope, ids: Sequence[int], bodies: bool, size: int = EXPORT_CHUNK
+) -> Iterator[list[ExportRow]]:
+    """An export's rows a chunk at a time, each chunk its own short read.
+
+    The read ends before the chunk is handed on, so SQLite's lock is not held while the client
+    downloads: a large export neither fills memory nor holds the database.
+    """
+    for start in range(0, len(ids), size):
+        rows = export_rows(viewer, ids[start : start + size], bodies)
+        db.session.rollback()  # a read only: nothing to keep, only the lock to release
+        yield rows
+
+
 def _threads(ids: Sequence[int]) -> dict[int, list[MessageRow]]:
     rows = db.session.execute(
         select(Message.inquiry_id, Message.direction, Message.body, Message.created_at)
@@ -290,8 +313,13 @@ def _threads(ids: Sequence[int]) -> dict[int, list[MessageRow]]:
     return threads
 
 
-def counts_by(column: Any, viewer: Scope, filters: Filters) -> dict[str, int]:
-    """How many inquiries have each value of ``column``."""
+#: The columns the figures count by, named so that callers need no model.
+COUNTABLE = {"outcome": Inquiry.outcome, "office": Inquiry.office, "channel": Inquiry.channel}
+
+
+def counts_by(name: str, viewer: Scope, filters: Filters) -> dict[str, int]:
+    """How many inquiries have each value of one of the ``COUNTABLE`` columns."""
+    column = COUNTABLE[name]
     rows = db.session.execute(
         filtered(select(column, func.count(Inquiry.id)), viewer, filters).group_by(column)
     ).all()
@@ -312,42 +340,3 @@ def undelivered_replies(viewer: Scope, filters: Filters) -> int:
 def created_times(viewer: Scope, filters: Filters) -> list[datetime]:
     """When each inquiry was created, for counting by week in the county's time."""
     return list(db.session.scalars(filtered(select(Inquiry.created_at), viewer, filters)))
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    created_at: datetime
-    email: str
-    action: str
-    references: list[str]
-    detail: str
-    ip: str | None
-
-
-def audit_page(number: int, size: int = PAGE_SIZE) -> Page:
-    """A page of the audit trail, newest first."""
-    total = db.session.scalar(select(func.count(AuditEvent.id))) or 0
-    number = min(number, max(1, -(-total // size)))
-    rows = db.session.execute(
-        select(AuditEvent, StaffUser.email)
-        .join(StaffUser, AuditEvent.user_id == StaffUser.id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(size)
-        .offset((number - 1) * size)
-    ).all()
-    events = [
-        AuditRow(
-            created_at=event.created_at,
-            email=email,
-            action=event.action,
-            references=[event.reference] if event.reference else list(event.inquiry_refs or []),
-            detail=event.detail,
-            ip=event.ip,
-        )
-        for event, email in rows
-    ]
-    return Page(events, total, number, size)
-
-
-def staff_by_email(email: str) -> StaffUser | None:
-    return db.session.scalars(select(StaffUser).where(StaffUser.email == email)).first()
