@@ -1,8 +1,11 @@
-"""``flask --app app screen INPUT.csv --out RESULTS.csv``: screen a court record file in bulk.
+"""Bulk screening's commands: ``screen`` a court record file, and ``screen-expire`` old jobs.
 
-Thin on purpose: it opens files, draws progress and prints; the decisions are in ``screen``.
-Standard output carries only the summary (with ``--json``, exactly one JSON object); bad rows
-and the progress bar go to standard error, the bar only when that is a terminal.
+``flask --app app screen INPUT.csv --out RESULTS.csv`` is thin on purpose: it opens files, draws
+progress and prints; the decisions are in ``screen``. Standard output carries only the summary
+(with ``--json``, exactly one JSON object); bad rows and the progress bar go to standard error,
+the bar only when that is a terminal.
+
+``flask --app app screen-expire`` runs the staff pages' chores (``chores.tidy``).
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from pathlib import Path
 from typing import TextIO
 
 import click
+from flask.cli import with_appcontext
 
-from bot.clock import COUNTY_TIME
+from bot import clock
 from bot.core.screening.bulk import DEFAULT_COUNTY, OnProgress, normalize_county, screen
 from bot.core.screening.files import open_records
 from bot.core.screening.records import HeaderError
 from bot.core.screening.results import ResultsWriter
 from bot.core.screening.summary import Summary
+from bot.screening_jobs import chores
 
 
 @contextmanager
@@ -131,7 +136,7 @@ def screen_command(
     source: Path, out: Path, as_of: datetime | None, county: str, as_json: bool
 ) -> None:
     """Screen a court record CSV for Prop 64 relief with the residents' rules."""
-    day = as_of.date() if as_of else datetime.now(COUNTY_TIME).date()
+    day = as_of.date() if as_of else datetime.now(clock.COUNTY_TIME).date()
     if out.resolve() == source.resolve():
         raise click.BadParameter("would overwrite INPUT.csv", param_hint="'--out'")
     try:
@@ -148,3 +153,14 @@ def screen_command(
     click.echo(f"Screened {source} for {county} as of {day.isoformat()}; results in {out}.")
     for line in summary.lines():
         click.echo(line)
+
+
+@click.command("screen-expire")
+@with_appcontext
+def screen_expire_command() -> None:
+    """Erase bulk screening results past their 24 hours, and uploads left by stopped runs."""
+    tidied = chores.tidy(clock.now())
+    click.echo(
+        f"Expired {tidied.expired} screening jobs; marked {tidied.stalled} stopped runs "
+        f"failed; removed {tidied.removed} leftover uploads."
+    )

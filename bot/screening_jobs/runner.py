@@ -3,8 +3,9 @@
 The upload is saved to a private temporary file that the run's thread reads, and deleted as soon
 as the run has read it, however the run ends. Progress, results and summary go to the job's row
 (``screen_jobs``), so whichever worker serves the progress page or a download has them. A thread
-is enough at this size; a worker that dies mid-run leaves a job that stops moving, which
-``screen_jobs.expire`` then marks failed, and its upload is swept up by ``remove_leftovers``.
+is enough at this size; a worker that dies mid-run leaves a job that stops moving, which pages
+show as failed at once; the chores (``bot.screening_jobs.chores``) later write that down and
+delete its upload.
 """
 
 from __future__ import annotations
@@ -18,15 +19,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
 from werkzeug.datastructures import FileStorage
 
-from bot import clock
 from bot.core.screening import COLUMNS, HeaderError, Result, ResultsWriter, screen
 from bot.core.screening.files import open_records
 from bot.core.screening.records import RowReader
@@ -226,36 +224,3 @@ def _screen(job_id: str, path: Path, as_of: date, county: str) -> Outcome:
     finally:
         path.unlink(missing_ok=True)  # before the job says it is done
     return Outcome(summary.as_json(), progress.bad_rows, compressed.getvalue(), progress.rows)
-
-
-def remove_leftovers(now: datetime) -> int:
-    """Delete uploads that outlived their run (a worker stopped mid-run); how many."""
-    cutoff = (now - screen_jobs.STALE).timestamp()
-    old = {}
-    for path in upload_dir().glob("*.csv"):
-        try:
-            if path.stat().st_mtime < cutoff:
-                old[path.stem] = path
-        except FileNotFoundError:
-            continue
-    running = screen_jobs.active_ids(list(old))
-    for job_id, path in old.items():
-        if job_id not in running:
-            path.unlink(missing_ok=True)
-    return len(old) - len(running)
-
-
-def tidy(now: datetime) -> tuple[screen_jobs.Expired, int]:
-    """Expire what is due and sweep leftover uploads: on every screening page, and by command."""
-    return screen_jobs.expire(now), remove_leftovers(now)
-
-
-@click.command("screen-expire")
-@with_appcontext
-def screen_expire_command() -> None:
-    """Erase bulk screening results past their 24 hours, and uploads left by stopped runs."""
-    expired, removed = tidy(clock.now())
-    click.echo(
-        f"Expired {expired.expired} screening jobs; marked {expired.stalled} stopped runs "
-        f"failed; removed {removed} leftover uploads."
-    )

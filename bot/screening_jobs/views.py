@@ -1,10 +1,14 @@
-"""The bulk screening page (issue 9): upload a court record file, watch it run, download the rest.
+"""The bulk screening pages: upload a court record file, watch it run, download what it found.
 
 For admins and the District Attorney's staff; anyone else gets the same 404 as a missing page,
 and a job is only ever found for its owner or an admin. The run happens in a thread
 (``screen_runner``) and keeps its progress in the database, so the job page, which reloads itself
 without JavaScript, may be served by any worker. The results can be downloaded once: the download
 erases them, and the audit trail records it.
+
+Showing a page changes nothing: a job past its 24 hours or a run that went quiet is shown as
+such when it is read, and the chores that write this down run apart (``chores``). The only
+writes here are a new job's row and a download's (its audit entry, and the results it erases).
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from bot.staff.auth import signed_in_user
 from bot.staff.blueprint import bp
 from bot.staff.stats import Chart
 from bot.storage import screening_jobs as screen_jobs
-from bot.storage.screening_job_model import ScreeningJob
+from bot.storage.screening_jobs import JobView
 from bot.web.extensions import csrf
 
 P = ParamSpec("P")
@@ -120,7 +124,7 @@ def _upload_page(
         "staff/screen.html",
         form=form,
         problem=problem,
-        jobs=screen_jobs.recent(signed_in_user()),
+        jobs=screen_jobs.recent(signed_in_user(), clock.now()),
         statuses=STATUSES,
         columns=COLUMNS,
         limit=_size_words(_upload_limit()),
@@ -132,7 +136,6 @@ def _upload_page(
 @screeners_only
 def screening() -> tuple[str, int]:
     """The upload form, and the viewer's recent runs."""
-    screen_runner.tidy(clock.now())
     return _upload_page(ScreenForm())
 
 
@@ -141,8 +144,7 @@ def screening() -> tuple[str, int]:
 @csrf.exempt  # checked below, once this route's own size limit applies
 def screening_start() -> tuple[str, int] | Response:
     """Take the upload and start its run; problems with the file are told on the form."""
-    screen_runner.tidy(clock.now())
-    if screen_jobs.active_count(signed_in_user()) >= ACTIVE_LIMIT:
+    if screen_jobs.active_count(signed_in_user(), clock.now()) >= ACTIVE_LIMIT:
         return _upload_page(ScreenForm(formdata=None), BUSY, 429)
     request.max_content_length = _upload_limit()
     try:
@@ -170,10 +172,9 @@ def screening_start() -> tuple[str, int] | Response:
     return redirect(url_for("staff.screening_job", job_id=job_id), 303)
 
 
-def _job_or_404(job_id: str) -> ScreeningJob:
-    """The job, or the same 404 whether it is missing or someone else's."""
-    screen_runner.tidy(clock.now())
-    job = screen_jobs.find(signed_in_user(), job_id)
+def _job_or_404(job_id: str) -> JobView:
+    """The job as it stands now, or the same 404 whether it is missing or someone else's."""
+    job = screen_jobs.find(signed_in_user(), job_id, clock.now())
     if job is None:
         abort(404)
     return job
@@ -202,7 +203,7 @@ def screening_job(job_id: str) -> str:
     return render_template("staff/screen_job.html", job=job, chart=chart, statuses=STATUSES)
 
 
-def _attachment(job: ScreeningJob, kind: str) -> dict[str, str]:
+def _attachment(job: JobView, kind: str) -> dict[str, str]:
     name = f"record-check-screening-{job.county.lower()}-{job.as_of.isoformat()}-{kind}"
     safe = "".join(c if c.isalnum() or c in "-._" else "-" for c in name)
     return {"Content-Disposition": f'attachment; filename="{safe}"'}

@@ -18,14 +18,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import event, func, select, update
 from werkzeug.test import TestResponse
 
 from bot import clock
+from bot.screening_jobs import chores
 from bot.storage import screening_jobs as screen_jobs
 from bot.storage.db import db
-from bot.storage.screening_job_model import ACTIVE, ScreeningJob
-from bot.storage.staff import staff_by_email
+from bot.storage.screening_jobs import ACTIVE, ScreeningJob
+from bot.storage.staff import AuditEvent, staff_by_email
 from tests.conftest import make_app
 from tests.screening.screening_files import conviction, csv_text
 from tests.staff.staff_support import Staff, csrf_token
@@ -125,6 +126,20 @@ def stored_results(app: Flask, job_id: str) -> bytes | None:
         return db.session.scalar(select(ScreeningJob.results).where(ScreeningJob.id == job_id))
 
 
+def stored_job(app: Flask, job_id: str) -> dict[str, object]:
+    """Every column of the job's row as stored, the results included."""
+    with app.app_context():
+        row = db.session.execute(
+            select(ScreeningJob.__table__).where(ScreeningJob.id == job_id)
+        ).one()
+        return dict(row._mapping)
+
+
+def audit_rows(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(AuditEvent.id))) or 0
+
+
 def set_job(app: Flask, job_id: str, **values: object) -> None:
     with app.app_context():
         db.session.execute(update(ScreeningJob).where(ScreeningJob.id == job_id).values(**values))
@@ -196,13 +211,21 @@ def test_the_job_page_shows_progress_and_reloads_itself_while_the_job_runs(app, 
     assert "40% of the file read (1,234 lines)" in html
 
 
-def test_a_run_that_stopped_reporting_is_marked_failed(app, da):
+def test_a_run_that_stopped_reporting_shows_as_failed_and_the_chore_marks_it(app, da):
     job_id = queued_job(app, da.email)
     set_job(app, job_id, updated_at=clock.now() - timedelta(minutes=11))
     html = da.page(f"{PAGE}/{job_id}")
     assert "the server may have restarted" in html
+    assert "Could not be screened" in html
     assert 'http-equiv="refresh"' not in html
-    assert wait_for(app, job_id).status == "failed"
+    assert "Could not be screened" in da.page(PAGE)
+    assert stored_job(app, job_id)["status"] == "queued"  # shown, not written
+
+    with app.app_context():
+        assert chores.tidy(clock.now()).stalled == 1
+    job = wait_for(app, job_id)
+    assert job.status == "failed"
+    assert job.error is not None and "the server may have restarted" in job.error
 
 
 def test_public_defender_staff_get_a_404_for_bulk_screening(app, pd, da):
@@ -388,11 +411,84 @@ def test_results_not_downloaded_expire_with_the_screen_expire_command(app, da):
     assert da.get(f"{PAGE}/{job_id}/summary.json").get_json() == SUMMARY
 
 
-def test_a_page_view_expires_what_is_due_without_the_command(app, da):
+def test_results_past_their_expiry_are_shown_expired_and_refused_before_the_chore_runs(app, da):
     job_id = screened(app, da)
     set_job(app, job_id, expires_at=clock.now() - timedelta(minutes=1))
+    html = da.page(f"{PAGE}/{job_id}")
+    assert "not downloaded within 24 hours" in html
+    assert "Done; results expired" in html
+    assert "results.csv" not in html
+    assert "level &#39;FEL&#39;" not in html  # the bad rows are not shown either
+    assert "Done; results expired" in da.page(PAGE)
     assert da.get(f"{PAGE}/{job_id}/results.csv").status_code == 303
-    assert stored_results(app, job_id) is None
+    assert "already downloaded once, or expired" in da.page(f"{PAGE}/{job_id}")
+    assert da.get(f"{PAGE}/{job_id}/summary.json").get_json() == SUMMARY
+    # Refused, but erased only by the chore.
+    assert stored_results(app, job_id) is not None
+    assert stored_job(app, job_id)["status"] == "done"
+
+
+def test_the_chore_expires_due_jobs_and_sweeps_leftover_uploads(app, da, upload_dir):
+    due, fresh = screened(app, da), screened(app, da)
+    set_job(app, due, expires_at=clock.now() - timedelta(minutes=1))
+    stopped = queued_job(app, da.email)
+    set_job(app, stopped, updated_at=clock.now() - timedelta(minutes=11))
+    leftover = upload_dir / f"{stopped}.csv"
+    leftover.write_text(RECORDS, encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(leftover, (an_hour_ago, an_hour_ago))
+
+    with app.app_context():
+        tidied = chores.tidy(clock.now())
+    assert (tidied.expired, tidied.stalled, tidied.removed) == (1, 1, 1)
+    assert wait_for(app, due).status == "expired"
+    assert stored_results(app, due) is None
+    assert wait_for(app, due).bad_rows is None
+    assert wait_for(app, stopped).status == "failed"
+    assert not leftover.exists()
+    assert wait_for(app, fresh).status == "done"
+    assert stored_results(app, fresh) is not None
+    with app.app_context():
+        assert chores.tidy(clock.now()) == chores.Tidied(0, 0, 0)  # nothing left to do
+
+
+@pytest.fixture
+def writes(app: Flask) -> Iterator[list[str]]:
+    """Every statement other than a read that the app sends to the database, as it is sent."""
+    sent: list[str] = []
+
+    def note(_conn, _cursor, statement: str, *_args: object) -> None:
+        if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")):
+            sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    yield sent
+    event.remove(engine, "before_cursor_execute", note)
+
+
+def test_viewing_the_screening_pages_writes_nothing(app, da, admin, upload_dir, writes):
+    expired = screened(app, da)
+    set_job(app, expired, expires_at=clock.now() - timedelta(minutes=1))
+    stopped = queued_job(app, da.email)
+    set_job(app, stopped, updated_at=clock.now() - timedelta(hours=1))
+    leftover = upload_dir / f"{stopped}.csv"
+    leftover.write_text(RECORDS, encoding="utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(leftover, (an_hour_ago, an_hour_ago))
+    before = {job_id: stored_job(app, job_id) for job_id in (expired, stopped)}
+    audited = audit_rows(app)
+    writes.clear()
+
+    for viewer in (da, admin):
+        for url in (PAGE, f"{PAGE}/{expired}", f"{PAGE}/{stopped}", f"{PAGE}/no-such-job"):
+            viewer.get(url)
+
+    assert writes == []
+    assert {job_id: stored_job(app, job_id) for job_id in before} == before
+    assert audit_rows(app) == audited
+    assert leftover.exists()
 
 
 def test_uploads_left_by_a_stopped_run_are_swept_up(app, da, upload_dir):
@@ -429,4 +525,16 @@ def test_one_person_may_have_two_runs_going_at_once(app, da, upload_dir):
     response = upload(da, RECORDS)
     assert response.status_code == 429
     assert "You already have two screenings running" in response.get_data(as_text=True)
-    assert list(upload_dir.iterdir()) == []
+    assert not upload_dir.exists() or list(upload_dir.iterdir()) == []
+
+
+def test_runs_that_went_quiet_or_expired_do_not_count_against_the_limit(app, da, make_staff):
+    stopped, overdue = queued_job(app, da.email), queued_job(app, da.email)
+    set_job(app, stopped, updated_at=clock.now() - timedelta(minutes=11))
+    set_job(app, overdue, expires_at=clock.now() - timedelta(minutes=1))
+    queued_job(app, make_staff("drew@da.example.org", "district_attorney").email)
+    queued_job(app, da.email)  # the one run still going
+    job_id = screened(app, da)  # no chore ran first
+    assert wait_for(app, job_id).status == "done"
+    assert stored_job(app, stopped)["status"] == "queued"
+    assert stored_job(app, overdue)["status"] == "queued"
