@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -101,7 +102,7 @@ def answer_label(language: str, question_id: str, value: object) -> str:
     return labels.get(value, str(value)) if isinstance(value, str) else str(value)
 
 
-def answered(language: str, answers: dict[str, object]) -> list[dict[str, str]]:
+def answered(language: str, answers: Mapping[str, object]) -> list[dict[str, str]]:
     """The answers so far, in asking order, in words, so a resident can check what was heard."""
     return [
         {
