@@ -8,6 +8,7 @@
   var origin = new URL(script ? script.src : "/widget.js", window.location.href).origin;
   var pageLanguage = (document.documentElement.lang || navigator.language || "en").slice(0, 2).toLowerCase();
   var language = pageLanguage === "es" ? "es" : "en";
+  var HELP_PHONE = "{{ help_phone }}"; // filled in by the service from its policy data
   var WORDS = {
     en: { open: "Check an old marijuana conviction", close: "Close",
           note: "A free Prop 64 check from Sacramento County. Information, not legal advice." },
@@ -49,7 +50,9 @@
     launcher.setAttribute("aria-expanded", "true");
     title.focus();
     if (!mounted && window.RecordCheck) {
-      window.RecordCheck.mount(mountPoint, { origin: origin, idPrefix: "rcw", language: language });
+      window.RecordCheck.mount(mountPoint, {
+        origin: origin, idPrefix: "rcw", language: language, helpPhone: HELP_PHONE
+      });
       mounted = true;
     }
   }

@@ -7,6 +7,8 @@ runs the same service as the JSON API, then redirects back (post, redirect, get)
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -15,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from werkzeug.wrappers import Response
@@ -67,7 +68,7 @@ def _back_to_chat(token: str) -> Response:
 @bp.get("/")
 def home() -> str:
     """What the check is, both offices' numbers, and the chat."""
-    return render_template("home.html", offices=OFFICES.values(), chat=_chat())
+    return render_template("home.html", chat=_chat())
 
 
 def _start() -> str:
@@ -98,9 +99,16 @@ def privacy() -> str:
     """What is stored, who sees it, for how long, and how to have it deleted."""
     return render_template(
         "privacy.html",
-        offices=OFFICES.values(),
         retention_days=current_app.config["RETENTION_DAYS"],
     )
+
+
+@cache
+def _widget_source(folder: str) -> str:
+    """The widget script with the Public Defender's number from the policy data, for its
+    "call us" message when the service cannot be reached; read once."""
+    source = (Path(folder) / "widget.js").read_text(encoding="utf-8")
+    return source.replace("{{ help_phone }}", OFFICES["public_defender"].phone)
 
 
 @bp.get("/widget.js")
@@ -108,6 +116,8 @@ def widget() -> Response:
     """One script tag embeds the chat in any county page."""
     folder = current_app.static_folder
     assert folder is not None
-    response = send_from_directory(folder, "widget.js", max_age=300)
+    response = Response(_widget_source(folder), mimetype="text/javascript")
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
