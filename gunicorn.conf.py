@@ -24,7 +24,7 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 
 def post_worker_init(worker):
-    """Each worker checkpoints a SQLite database from a background thread (bot/db.py)."""
+    """Each worker checkpoints a SQLite database from a background thread (bot/storage/db.py)."""
     from bot.storage.db import checkpoint_in_background, db
 
     with worker.wsgi.app_context():

@@ -35,6 +35,7 @@ def render(turn: Turn) -> list[str]:
 
 CHANNEL = Channel(
     traits=ChannelTraits(name="web", records_opt_out=False, help_alone=False),
+    label="Web chat",
     render=render,
     max_input=1000,
 )

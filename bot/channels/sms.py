@@ -64,6 +64,7 @@ def _twiml_error(status: int, message: str, field: str | None = None) -> Any:
 
 CHANNEL = Channel(
     traits=ChannelTraits(name="sms", records_opt_out=True, help_alone=True),
+    label="Text message",
     render=render,
     max_input=1600,  # what Twilio delivers at most
     per_number=MessageLimit(per_minute=40, notice_every=timedelta(minutes=10)),

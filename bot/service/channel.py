@@ -27,6 +27,7 @@ class MessageLimit:
 @dataclass(frozen=True)
 class Channel:
     traits: ChannelTraits
+    label: str  # what staff read: "Text message", "Web chat"
     render: Callable[[Turn], list[str]]
     max_input: int  # characters of a resident's message kept; the rest is cut off
     per_number: MessageLimit | None = None  # for channels keyed by a phone number

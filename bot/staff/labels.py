@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from bot.channels import CHANNELS as RESIDENT_CHANNELS
 from bot.core.eligibility import OFFICES
 from bot.core.eligibility.facts import FACT_IDS
 from bot.core.eligibility.rules import RULES_BY_REASON, Rule
 
 STATUSES = {"new": "New", "contacted": "Contacted", "resolved": "Resolved"}
-CHANNELS = {"sms": "Text message", "web": "Web chat"}
+CHANNELS = {name: channel.label for name, channel in RESIDENT_CHANNELS.items()}
 LANGUAGES = {"en": "English", "es": "Spanish"}
 OFFICE_NAMES = {office_id: office.name for office_id, office in OFFICES.items()}
 ACTIONS = {

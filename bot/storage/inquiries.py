@@ -172,7 +172,7 @@ def find_inquiry(viewer: Scope, reference: str) -> InquiryDetail | None:
         created_at=inquiry.created_at,
         channel=inquiry.channel,
         language=inquiry.language,
-        phone=phone if inquiry.channel == "sms" else None,
+        phone=phone,  # None where the channel has no number (a web chat)
         answers=dict(inquiry.answers or {}),
         outcome=inquiry.outcome,
         reasons=list(inquiry.reasons or []),
@@ -274,7 +274,7 @@ def export_rows(viewer: Scope, ids: Sequence[int], bodies: bool) -> list[ExportR
                 completed_at=inquiry.completed_at,
                 channel=inquiry.channel,
                 language=inquiry.language,
-                phone=phone if inquiry.channel == "sms" else None,
+                phone=phone,  # None where the channel has no number (a web chat)
                 outcome=inquiry.outcome,
                 reasons=list(inquiry.reasons or []),
                 office=inquiry.office,

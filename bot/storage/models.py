@@ -13,19 +13,19 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.storage.db import db
+from bot.storage.db import Base
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Conversation(db.Model):
+class Conversation(Base):
     __tablename__ = "conversation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    channel: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(32))  # a channel's declared name
     phone: Mapped[str | None] = mapped_column(String(32), index=True)
     phone_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
@@ -46,7 +46,7 @@ class Conversation(db.Model):
     )
 
 
-class Inquiry(db.Model):
+class Inquiry(Base):
     __tablename__ = "inquiry"
     __table_args__ = (
         Index("ix_inquiry_office_created", "office", "created_at"),
@@ -55,7 +55,7 @@ class Inquiry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversation.id"))
-    channel: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(32))  # a channel's declared name
     language: Mapped[str] = mapped_column(String(8), default="en")
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     outcome: Mapped[str | None] = mapped_column(String(16))
@@ -72,7 +72,7 @@ class Inquiry(db.Model):
     messages: Mapped[list[Message]] = relationship(back_populates="inquiry", order_by="Message.id")
 
 
-class Message(db.Model):
+class Message(Base):
     __tablename__ = "message"
     # Replies have no Twilio id and residents' texts answer nothing: those two are indexed only
     # where set, so a text does not rewrite an index page full of NULLs (migration 0007).

@@ -1,7 +1,7 @@
 """Page language: English or Spanish, chosen by the resident, else by the browser.
 
 Page wording is translated with Flask-Babel (``translations/``); the conversation's own
-messages live in ``bot/conversation/messages``. Staff pages stay in English.
+messages live in ``bot/core/conversation/messages``. Staff pages stay in English.
 """
 
 from __future__ import annotations

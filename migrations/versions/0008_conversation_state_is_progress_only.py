@@ -1,8 +1,9 @@
-"""a conversation's state keeps only the engine's progress
+"""a conversation's state keeps only the engine's progress; channel names up to 32 characters
 
 The language and the opt-out have their own columns on the conversation, and the answers and
 the reference live on the inquiry; the copies inside ``conversation.state`` are dropped, so each
-fact is stored, and erased by the purge, in one place.
+fact is stored, and erased by the purge, in one place. A channel is named by its own module, so
+its name is no longer held to eight characters.
 
 Revision ID: 0008
 Revises: 0007
@@ -39,7 +40,14 @@ def _loaded(value):
     return json.loads(value) if isinstance(value, str) else (value or {})
 
 
+def _channel_width(width):
+    for table in ("conversation", "inquiry"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.alter_column("channel", type_=sa.String(width), existing_nullable=False)
+
+
 def upgrade():
+    _channel_width(32)
     bind = op.get_bind()
     for row in bind.execute(sa.select(conversation.c.id, conversation.c.state)).mappings():
         state = _loaded(row["state"])
@@ -54,6 +62,7 @@ def upgrade():
 
 def downgrade():
     """Copy the facts back into the state, as the code before this revision read them."""
+    _channel_width(8)
     bind = op.get_bind()
     rows = bind.execute(
         sa.select(
