@@ -53,6 +53,9 @@ CASES = [
     ("disqualifying_record", "never", "no"),
     ("disqualifying_record", "no, nothing like that", "no"),
     ("disqualifying_record", "si", "yes"),
+    ("disqualifying_record", "290", "yes"),  # the registration's code section, not choice 290
+    ("disqualifying_record", "pc 290", "yes"),
+    ("disqualifying_record", "4", None),  # a number that is no choice
     ("only_conviction", "yes only one", "yes"),
     ("recent_conviction", "nope", "no"),
     ("recent_conviction", "no sé", "unsure"),

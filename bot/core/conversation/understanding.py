@@ -121,8 +121,8 @@ def _compile(question_id: str) -> Vocabulary:
     stems = VOCABULARY.get("stems", {}).get(question_id, {})
     stem_pairs = tuple((normalise(stem), value) for value, items in stems.items() for stem in items)
     negated = {spec["yes"]: spec["no"]} if "yes" in spec else {}
-    index = {word: tuple(found) for word, found in by_first_word.items()}
-    return Vocabulary(tuple(pairs), index, absorbs, singles, stem_pairs, negated)
+    first_words = {word: tuple(found) for word, found in by_first_word.items()}
+    return Vocabulary(tuple(pairs), first_words, absorbs, singles, stem_pairs, negated)
 
 
 VOCABULARIES = {question_id: _compile(question_id) for question_id in QUESTIONS}
@@ -215,10 +215,10 @@ def understand(question_id: str, text: str, this_year: int) -> Fact | None:
         return None
     if spec["kind"] == "choice":
         found, rest = VOCABULARIES[question_id].matches(words)
-        numbers = [_choice(spec["choices"], word) for word in rest if word.isdigit()]
-        if len(words) == 1 and words[0].isdigit() and numbers[0] is None:
+        picked = [_choice(spec["choices"], word) for word in rest if word.isdigit()]
+        if len(words) == 1 and picked == [None]:  # a lone number that is no choice
             return None
-        found |= {value for value in numbers if value is not None}
+        found |= {choice for choice in picked if choice is not None}
     else:
         if spec["kind"] == "year":  # a date ("3/15/2007") answers with its year
             words = normalise(DATE.sub(lambda m: f" {m.group(1) or m.group(2)} ", text)).split()
