@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 import click
 from flask.cli import with_appcontext
@@ -33,7 +33,7 @@ from bot.screening_jobs import chores
 
 
 @contextmanager
-def _output(path: Path) -> Iterator[TextIO]:
+def _output(path: Path) -> Iterator[IO[str]]:
     """Write beside ``path`` and move into place only when the run succeeds: no half files."""
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - moved or removed below
         "w", dir=path.parent, prefix=f".{path.name}.", delete=False, encoding="utf-8", newline=""

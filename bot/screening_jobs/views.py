@@ -25,6 +25,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response as BaseResponse
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
@@ -142,7 +143,7 @@ def screening() -> tuple[str, int]:
 @bp.post("/screen")
 @screeners_only
 @csrf.exempt  # checked below, once this route's own size limit applies
-def screening_start() -> tuple[str, int] | Response:
+def screening_start() -> tuple[str, int] | BaseResponse:
     """Take the upload and start its run; problems with the file are told on the form."""
     if screen_jobs.active_count(signed_in_user(), clock.now()) >= ACTIVE_LIMIT:
         return _upload_page(ScreenForm(formdata=None), BUSY, 429)
@@ -217,7 +218,7 @@ def _unzipped(results: bytes) -> Iterator[bytes]:
 
 @bp.get("/screen/<job_id>/results.csv")
 @screeners_only
-def screening_results(job_id: str) -> Response:
+def screening_results(job_id: str) -> BaseResponse:
     """The results CSV, once: it is erased from the server as it is handed over."""
     job = _job_or_404(job_id)
     headers = _attachment(job, "results.csv")

@@ -39,7 +39,7 @@ def load_user(session_id: str) -> StaffUser | None:
 
 def signed_in_user() -> StaffUser:
     """The signed-in account (the staff blueprint lets no one else reach its pages)."""
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def admin_only(view: Callable[P, R]) -> Callable[P, R]:

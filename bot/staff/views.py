@@ -19,6 +19,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
 from bot import clock
 from bot.core import reference
@@ -52,7 +53,7 @@ def _find_or_404(ref: str) -> InquiryDetail:
 
 
 @bp.route("/inquiries/<ref>", methods=["GET", "POST"])
-def inquiry(ref: str) -> Response | tuple[str, int] | str:
+def inquiry(ref: str) -> BaseResponse | tuple[str, int] | str:
     """One inquiry's record: answers, outcome and why, the thread; status and notes to edit."""
     detail = _find_or_404(ref)
     user = signed_in_user()

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Table,
     and_,
     bindparam,
     case,
@@ -33,14 +34,24 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot import clock
-from bot.storage.db import db
+from bot.storage.db import Base, db
 from bot.storage.models import Conversation, Inquiry, Message
 from bot.storage.statements import Statement, statement
 from bot.storage.transactions import Row, Transaction, transaction
 
-conversation = Conversation.__table__
-inquiry = Inquiry.__table__
-message = Message.__table__
+
+def _table(model: type[Base]) -> Table:
+    """A model's table. ``__table__`` is typed as anything a class can be mapped to; every model
+    here names its ``__tablename__``, so it is a ``Table``."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
+
+
+conversation = _table(Conversation)
+inquiry = _table(Inquiry)
+message = _table(Message)
 DELIVERY_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed")
 MINUTE = timedelta(minutes=1)
 

@@ -15,8 +15,8 @@ import time
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import event, exc
-from sqlalchemy.engine import Engine
+from sqlalchemy import Update, event, exc
+from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 BUSY_TIMEOUT_MS = 30_000
@@ -30,11 +30,28 @@ log = logging.getLogger(__name__)
 
 
 class Base(DeclarativeBase):
-    pass
+    """The base of every model, typed for the type checker (``db.Model`` is made at run time).
+
+    Flask-SQLAlchemy builds ``db.Model`` from this class's own namespace, so both share one
+    registry and one ``MetaData``: a model subclassing ``Base`` is in ``db.metadata`` for
+    ``db.create_all`` and the migrations, and ``db.session`` loads and saves it as usual.
+    """
 
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+
+def rows_updated(statement: Update) -> int:
+    """Run an UPDATE in the session's transaction: how many rows it matched.
+
+    ``Session.execute`` is typed to return a plain ``Result``; for an UPDATE it is the
+    ``CursorResult`` that carries the count.
+    """
+    result = db.session.execute(statement)
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"an UPDATE returned {type(result).__name__}, not a CursorResult")
+    return result.rowcount
 
 
 def configure_sqlite(engine: Engine) -> None:

@@ -329,12 +329,13 @@ def counts_by(name: str, viewer: Scope, filters: Filters) -> dict[str, int]:
 def undelivered_replies(viewer: Scope, filters: Filters) -> int:
     """Replies Twilio could not deliver (a landline, a blocked number) among visible checks."""
     visible = filtered(select(Inquiry.id), viewer, filters)
-    return db.session.scalar(
+    count = db.session.scalar(
         select(func.count(Message.id)).where(
             Message.inquiry_id.in_(visible.scalar_subquery()),
             Message.delivery_status.in_(("undelivered", "failed")),
         )
     )
+    return count or 0  # COUNT always gives a row; the session's types allow for none
 
 
 def created_times(viewer: Scope, filters: Filters) -> list[datetime]:

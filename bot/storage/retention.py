@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, select, update
 
-from bot.storage.db import db
+from bot.storage.db import db, rows_updated
 from bot.storage.models import Conversation, Inquiry, Message
 from bot.storage.transactions import transaction
 
@@ -53,9 +53,9 @@ def purge(now: datetime, retention_days: int) -> Purged:
     cutoff = now - timedelta(days=retention_days)
     old = select(Inquiry.id).where(Inquiry.updated_at < cutoff)
     with transaction():
-        messages = db.session.execute(
+        messages = rows_updated(
             update(Message)
             .where(Message.inquiry_id.in_(old), Message.body.is_not(None))
             .values(body=None)
-        ).rowcount
+        )
         return Purged(_erase_inquiries(cutoff), messages, _erase_conversations(cutoff))

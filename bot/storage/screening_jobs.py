@@ -42,9 +42,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload, undefer
 
 from bot import clock
-from bot.storage.db import db
+from bot.storage.db import Base, db, rows_updated
 from bot.storage.models import utcnow
-from bot.storage.staff import AuditEvent, StaffUser
+from bot.storage.staff import StaffUser, add_audit_event
 from bot.storage.transactions import transaction
 
 QUEUED = "queued"
@@ -66,7 +66,7 @@ STALE_MESSAGE = (
 )
 
 
-class ScreeningJob(db.Model):
+class ScreeningJob(Base):
     """One uploaded record file going through ``bot.core.screening.screen``, and what came of it.
 
     ``status`` is what was last written; what it means now is ``status_at``.
@@ -230,12 +230,6 @@ def describe(job: ScreeningJob | JobView) -> str:
     return f"bulk screening {job.id[:8]}, {job.county} as of {job.as_of.isoformat()}"
 
 
-def _audit(user: StaffUser, action: str, ip: str | None, detail: str) -> None:
-    db.session.add(
-        AuditEvent(user_id=user.id, action=action, ip=ip, created_at=clock.now(), detail=detail)
-    )
-
-
 def create(
     job_id: str, owner: StaffUser, as_of: date, county: str, size: int, ip: str | None
 ) -> None:
@@ -256,7 +250,7 @@ def create(
     )
     with transaction():
         db.session.add(job)
-        _audit(owner, "screen_upload", ip, f"{describe(job)}, {size} bytes")
+        add_audit_event(owner, "screen_upload", ip, f"{describe(job)}, {size} bytes")
 
 
 def _update(job_id: str, statuses: Sequence[str], **values: object) -> int:
@@ -267,7 +261,7 @@ def _update(job_id: str, statuses: Sequence[str], **values: object) -> int:
         .values(updated_at=clock.now(), **values)
         .execution_options(synchronize_session=False)
     )
-    return db.session.execute(statement).rowcount
+    return rows_updated(statement)
 
 
 def mark_running(job_id: str) -> bool:
@@ -327,13 +321,13 @@ def take_results(user: StaffUser, job_id: str, ip: str | None) -> bytes | None:
         job.bad_rows = None
         job.downloaded_at = now
         rows = (job.summary or {}).get("convictions", 0)
-        _audit(user, "screen_results", ip, f"{describe(job)}, {rows} result rows")
+        add_audit_event(user, "screen_results", ip, f"{describe(job)}, {rows} result rows")
     return results
 
 
 def record_summary_download(user: StaffUser, job: JobView, ip: str | None) -> None:
     with transaction():
-        _audit(user, "screen_summary", ip, describe(job))
+        add_audit_event(user, "screen_summary", ip, describe(job))
 
 
 def active_count(owner: StaffUser, now: datetime) -> int:
@@ -366,16 +360,16 @@ class Expired:
 def expire(now: datetime) -> Expired:
     """Write down what ``status_at`` already shows: quiet runs failed, due results erased."""
     with transaction():
-        stalled = db.session.execute(
+        stalled = rows_updated(
             update(ScreeningJob)
             .where(_stalled_where(now))
             .values(status=FAILED, error=STALE_MESSAGE, finished_at=now, updated_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        expired = db.session.execute(
+        )
+        expired = rows_updated(
             update(ScreeningJob)
             .where(_expired_where(now))
             .values(status=EXPIRED, results=None, bad_rows=None, updated_at=now)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
     return Expired(expired, stalled)

@@ -24,13 +24,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot import clock
-from bot.storage.db import db
+from bot.storage.db import Base, db
 from bot.storage.filters import PAGE_SIZE, Page, last_page_number
 from bot.storage.models import utcnow
 from bot.storage.transactions import transaction
 
 
-class StaffUser(UserMixin, db.Model):
+class StaffUser(UserMixin, Base):
     """A member of an office's staff; admins see every office's inquiries and the audit trail."""
 
     __tablename__ = "staff_user"
@@ -55,7 +55,7 @@ class StaffUser(UserMixin, db.Model):
         return f"{self.id}.{self.session_version}"
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Base):
     """One staff action on residents' records: a detail view, an export or an update."""
 
     __tablename__ = "audit_event"

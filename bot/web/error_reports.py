@@ -6,22 +6,30 @@ phone numbers or message texts: those are removed before anything leaves the ser
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from flask import Flask
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 PERSONAL_KEYS = ("data", "cookies", "query_string", "env")
 
 
-def scrub(event: dict[str, Any], _hint: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Drop everything a resident typed or that identifies them from a Sentry event."""
+def scrub(event: Event, _hint: Hint | None = None) -> Event:
+    """Drop everything a resident typed or that identifies them from a Sentry event.
+
+    Sentry's ``before_send``, which may drop an event by returning ``None``: this one keeps
+    every event, scrubbed.
+    """
     request = event.get("request") or {}
     for key in PERSONAL_KEYS:
         request.pop(key, None)
-    headers = request.get("headers") or {}
-    for name in list(headers):
-        if name.lower() in ("cookie", "authorization", "x-twilio-signature"):
-            headers.pop(name)
+    headers = request.get("headers")
+    if isinstance(headers, dict):
+        for name in list(headers):
+            if name.lower() in ("cookie", "authorization", "x-twilio-signature"):
+                headers.pop(name)
     event.pop("user", None)
     for exception in (event.get("exception") or {}).get("values", []):
         for frame in (exception.get("stacktrace") or {}).get("frames", []):

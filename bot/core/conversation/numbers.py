@@ -47,6 +47,8 @@ def _value(words: list[str]) -> str:
     if words[0] in ZEROS and len(words) == 2:
         return f"0{_number(words[1])}"
     first = VALUES.get(words[0])
+    if first is None:  # digits first ("2 thousand"): read the usual way
+        return str(_plain(words))
     plain_compound = len(words) == 2 and first in (20, 30, 40, 50) and VALUES.get(words[1], 10) < 10
     spoken_year = first in CENTURIES and len(words) > 1 and not plain_compound
     if spoken_year and not any(word in SCALES for word in words):

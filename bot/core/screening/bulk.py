@@ -58,7 +58,9 @@ class _Reading:
         self.people: dict[str, Person] = {}
         self.kept: list[Kept] = []
         self.summary = Summary()
-        self._shared: dict[object, object] = {}
+        # One copy of each code section and of each set of row facts, however many rows repeat it.
+        self._sections: dict[str, str] = {}
+        self._facts: dict[RowFacts, RowFacts] = {}
 
     def read(self, reader: CsvReader, on_progress: OnProgress | None) -> None:
         """Take every row; a line the CSV reader rejects is a bad row, and reading goes on."""
@@ -104,15 +106,16 @@ class _Reading:
             person = self.people[person_id] = Person(person_id)
         return person
 
-    def keep(self, line: int, person: Person, section: str, disposition: str, facts: RowFacts):
+    def keep(
+        self, line: int, person: Person, section: str, disposition: str, facts: RowFacts
+    ) -> None:
         """Remember a Prop 64 row compactly: equal facts and spellings are stored once."""
-        shared = self._shared.setdefault
         if not person.screened:
             self.summary.people += 1
         person.screened += 1
-        self.kept.append(
-            (line, person, shared(section, section), disposition, shared(facts, facts))
-        )
+        section = self._sections.setdefault(section, section)
+        facts = self._facts.setdefault(facts, facts)
+        self.kept.append((line, person, section, disposition, facts))
 
     def bad(self, line: int, reason: str, person_id: str) -> None:
         self.summary.bad_rows += 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from typing import NamedTuple, TextIO
+from typing import IO, NamedTuple
 
 from bot.core.eligibility import FACT_IDS
 from bot.core.eligibility.facts import Fact
@@ -31,7 +31,7 @@ class Result(NamedTuple):
 class ResultsWriter:
     """Writes the results CSV (header first); call it with each ``Result`` (an ``on_result``)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: IO[str]) -> None:
         self._writer = csv.writer(stream)
         self._writer.writerow(RESULT_COLUMNS)
 
