@@ -2,7 +2,8 @@
 
 The search box takes either a reference or a phone number, typed however people type them. A
 reference whose check character fails is a typo to report, never a silent "no results"; a
-phone number becomes E.164, the form the SMS channel stores. What is read is plain data
+phone number becomes E.164, the form the SMS channel stores. A date that cannot be a filter
+(outside ``EARLIEST`` to ``LATEST``) is a 400 with a message. What is read is plain data
 (``bot.storage.filters``), which storage turns into a query.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 
 import phonenumbers
+from werkzeug.exceptions import BadRequest
 
 from bot.core import reference
 from bot.core.eligibility import OFFICES
@@ -21,6 +23,9 @@ from bot.storage.filters import Filters, Search, SearchKind
 TYPO_MESSAGE = "Please check the reference: it has a typo (a wrong character, or two swapped)."
 UNKNOWN_SEARCH_MESSAGE = "Search for a reference (it starts with SAC) or a phone number."
 DATE_MESSAGE = "Write dates as year-month-day, like 2026-01-31."
+#: The dates a filter may name; beyond them a day's bounds overflow what times can hold.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+RANGE_MESSAGE = f"Dates must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}."
 
 
 def phone_e164(text: str) -> str | None:
@@ -60,15 +65,18 @@ def _date(args: Mapping[str, str], name: str, problems: list[str]) -> date | Non
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         if DATE_MESSAGE not in problems:
             problems.append(DATE_MESSAGE)
         return None
+    if not EARLIEST <= day <= LATEST:
+        raise BadRequest(RANGE_MESSAGE)
+    return day
 
 
 def parse_filters(args: Mapping[str, str]) -> Filters:
-    """Read the filters from a query string."""
+    """Read the filters from a query string; a date out of range is a 400 (``BadRequest``)."""
     problems: list[str] = []
     q = args.get("q", "").strip()[:100]
     search = interpret(q)

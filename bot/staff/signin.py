@@ -19,11 +19,23 @@ log = logging.getLogger(__name__)
 SIGN_IN_FAILED = "That email address and password do not match an active account."
 
 
+def _is_clean(target: str) -> bool:
+    """Printable ASCII with no spaces: nothing that could end the ``Location`` header (CR, LF),
+    nothing a browser would read as another host (a backslash), nothing a URL cannot hold."""
+    return target.isascii() and target.isprintable() and " " not in target and "\\" not in target
+
+
 def _next_page() -> str:
-    """Where to go after signing in: back to the staff page asked for, never another site."""
+    """Where to go after signing in: back to the staff page asked for, never another site,
+    and anything else (a line break, a character no URL holds) goes to the inquiry list."""
     target = request.args.get("next", "")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/staff/") or "\\" in target:
+    if (
+        not _is_clean(target)
+        or parts.scheme
+        or parts.netloc
+        or not parts.path.startswith("/staff/")
+    ):
         return url_for("staff.inquiries")
     return target
 
