@@ -4,6 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 DEV_SECRET := instance/dev_secret_key
+DEV_PHONE_KEY := instance/dev_phone_hash_key
 FLASK := $(BIN)/flask --app app
 
 .PHONY: help run test lint typecheck format migrate chat clean translations audit bench
@@ -29,16 +30,23 @@ $(DEV_SECRET):
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $(DEV_SECRET)
 	chmod 600 $(DEV_SECRET)
 
+$(DEV_PHONE_KEY):
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $(DEV_PHONE_KEY)
+	chmod 600 $(DEV_PHONE_KEY)
+
 ## run: install, migrate the local SQLite database and serve on http://127.0.0.1:5000
-run: $(STAMP) $(DEV_SECRET)
+run: $(STAMP) $(DEV_SECRET) $(DEV_PHONE_KEY)
 	$(FLASK) db upgrade
 	$(FLASK) demo-admin
 	@echo
 	@echo "Record Check is serving on http://127.0.0.1:5000 (this machine only)."
-	@echo "Local development: the secret is in $(DEV_SECRET), TWILIO_SKIP_VALIDATION=1"
-	@echo "(unsigned /sms requests are accepted) and the debugger is off. Ctrl-C to stop."
-	SECRET_KEY="$$(cat $(DEV_SECRET))" TWILIO_SKIP_VALIDATION=1 \
-		$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --access-logfile - app:app
+	@echo "Local development (RECORD_CHECK_ENV=development): the secrets are in $(DEV_SECRET)"
+	@echo "and $(DEV_PHONE_KEY), TWILIO_SKIP_VALIDATION=1 (unsigned /sms requests are"
+	@echo "accepted) and the debugger is off. Ctrl-C to stop."
+	RECORD_CHECK_ENV=development TWILIO_SKIP_VALIDATION=1 SECRET_KEY="$$(cat $(DEV_SECRET))" \
+		PHONE_HASH_KEY="$$(cat $(DEV_PHONE_KEY))" \
+		$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 app:app
 
 ## test: formatting, lint, type checks and the whole test suite
 test: $(DEV_STAMP)

@@ -56,11 +56,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config.check_safe(app.config, testing=app.testing)
     if _is_serving() and not (app.debug or app.testing):
         config.check_required(app.config)
     error_reports.init_app(app)
     if app.config["TWILIO_SKIP_VALIDATION"]:
-        log.warning("TWILIO_SKIP_VALIDATION is on: /sms accepts unsigned requests. Local use only!")
+        log.warning("TWILIO_SKIP_VALIDATION is on: /sms accepts unsigned requests (development)")
     if app.config["TRUST_PROXY"]:
         proxies = app.config["TRUST_PROXY"]
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

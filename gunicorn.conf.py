@@ -1,7 +1,9 @@
 """Gunicorn settings for Record Check (read automatically by `gunicorn app:app`).
 
 Timeouts sit well below Twilio's 15 second webhook limit, so a stuck worker is replaced before
-Twilio gives up; access logs leave out query strings (they can hold ids).
+Twilio gives up. gunicorn writes no access log: a path can hold a web chat id, which alone
+opens the whole conversation; the app logs one JSON line per request with the route pattern
+instead (``bot/web/observe.py``, ``bot/web/logs.py``).
 """
 
 import multiprocessing
@@ -15,8 +17,7 @@ graceful_timeout = 10
 keepalive = 5
 # No max_requests: a worker restart costs a second of imports and start-up, and memory stays
 # flat (bench/README.md); recycling would trade throughput in a burst for nothing.
-accesslog = "-"
-access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+accesslog = None  # never a path: see the docstring
 
 # Prometheus counts from every worker are summed at /metrics through files in this folder.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):

@@ -82,6 +82,7 @@ class Server:
             **os.environ,
             "DATABASE_URL": database_url,
             "SECRET_KEY": "load-test-secret",
+            "PHONE_HASH_KEY": "load-test-phone-hash-key",
             "TWILIO_AUTH_TOKEN": TOKEN,
             **extra_env,
         }

@@ -121,6 +121,7 @@ def project_starter(root: Path):
         env = {
             "DATABASE_URL": f"sqlite:///{folder / 'project.db'}",
             "SECRET_KEY": "bench-secret",
+            "PHONE_HASH_KEY": "bench-phone-hash-key",
             "TWILIO_AUTH_TOKEN": TOKEN,
             "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
             "WEB_CONCURRENCY": "2",

@@ -31,6 +31,8 @@
     }
   };
   var STORE_KEY = "record-check-chat";
+  // What the service keeps of a message on every channel (MAX_INPUT in bot/service/turns.py).
+  var MAX_INPUT = "1600";
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -132,7 +134,7 @@
 
     function freeBlock() {
       var inputId = prefix + "-text";
-      var input = el("input", { id: inputId, name: "text", type: "text", autocomplete: "off", maxlength: "500" });
+      var input = el("input", { id: inputId, name: "text", type: "text", autocomplete: "off", maxlength: MAX_INPUT });
       var form = el("form", { "class": "rc-free", on: { submit: function (event) {
         event.preventDefault();
         send(input.value, input.value);

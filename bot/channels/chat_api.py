@@ -37,9 +37,15 @@ CHANNEL = Channel(
     traits=ChannelTraits(name="web", records_opt_out=False, help_alone=False),
     label="Web chat",
     render=render,
-    max_input=1000,
 )
-SURFACE = Surface(blueprint=bp, prefixes=("/api",), errors=json_error, csrf=False)
+# Every answer shows a conversation, or says whether an id opens one: never kept by a cache.
+SURFACE = Surface(
+    blueprint=bp,
+    prefixes=("/api",),
+    errors=json_error,
+    csrf=False,
+    headers={"Cache-Control": "no-store"},
+)
 
 
 def chat_key() -> str:

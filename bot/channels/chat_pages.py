@@ -14,6 +14,7 @@ from typing import Any
 from flask import (
     Blueprint,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -66,9 +67,14 @@ def _back_to_chat(token: str) -> Response:
 
 
 @bp.get("/")
-def home() -> str:
+def home() -> Response:
     """What the check is, both offices' numbers, and the chat."""
-    return render_template("home.html", chat=_chat())
+    chat = _chat()
+    response = make_response(render_template("home.html", chat=chat, max_input=turns.MAX_INPUT))
+    response.vary.add("Cookie")  # the chat cookie decides what the page shows
+    if chat is not None:
+        response.cache_control.no_store = True  # a resident's conversation: never cached
+    return response
 
 
 def _start() -> str:

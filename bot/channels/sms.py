@@ -66,7 +66,6 @@ CHANNEL = Channel(
     traits=ChannelTraits(name="sms", records_opt_out=True, help_alone=True),
     label="Text message",
     render=render,
-    max_input=1600,  # what Twilio delivers at most
     per_number=MessageLimit(per_minute=40, notice_every=timedelta(minutes=10)),
 )
 SURFACE = Surface(blueprint=bp, prefixes=("/sms",), errors=_twiml_error, csrf=False)
@@ -98,7 +97,8 @@ def require_signature() -> None:
     """403 for a request Twilio did not sign, counted and logged (without the number)."""
     if not signature_is_valid():
         metrics.SIGNATURE_FAILURES.inc()
-        log.warning("rejected %s request with a bad or missing signature", request.path)
+        route = request.url_rule.rule if request.url_rule else "(unmatched)"  # never the path
+        log.warning("rejected %s request with a bad or missing signature", route)
         abort(403)
 
 
@@ -136,8 +136,8 @@ def incoming() -> Response:
         sid=form["MessageSid"][:64],
         has_media=_has_media(form),
     )
-    secret = current_app.config["SECRET_KEY"]
-    return twiml(turns.receive(CHANNEL, inbound, secret, limited=limits.enabled()))
+    phone_key = current_app.config["PHONE_HASH_KEY"]
+    return twiml(turns.receive(CHANNEL, inbound, phone_key, limited=limits.enabled()))
 
 
 @bp.post("/sms/status")

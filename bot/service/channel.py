@@ -1,9 +1,10 @@
 """What the service needs to know of a channel, declared by the channel's own module.
 
 A channel says how the engine behaves on it (``traits``), how a turn becomes what it sends
-(``render``: one text, chat bubbles, speech), how long a resident's message may be, and for a
-channel that reaches phone numbers the per-number limit. Nothing else in the service or the
-core names a channel, so a new channel is its module, its messages and nothing more.
+(``render``: one text, chat bubbles, speech), and for a channel that reaches phone numbers the
+per-number limit. How much of a resident's message is kept is the service's, the same on every
+channel (``bot.service.turns.MAX_INPUT``). Nothing else in the service or the core names a
+channel, so a new channel is its module, its messages and nothing more.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ class Channel:
     traits: ChannelTraits
     label: str  # what staff read: "Text message", "Web chat"
     render: Callable[[Turn], list[str]]
-    max_input: int  # characters of a resident's message kept; the rest is cut off
     per_number: MessageLimit | None = None  # for channels keyed by a phone number
 
     @property

@@ -5,6 +5,10 @@ renders what comes back. A message is one short transaction (``bot.storage.trans
 thread is locked first, so two messages of one resident never interleave, and a provider
 message id seen before is answered as it was the first time and changes nothing. Events are
 counted and logged once, after the commit (``bot.service.events``).
+
+Whoever holds a web chat id can read the whole conversation, so an id opens it only until a day
+after its last message (``IDLE_EXPIRY``); after that it is answered like an id that never
+existed. Every channel keeps the same length of a message (``MAX_INPUT``).
 """
 
 from __future__ import annotations
@@ -26,8 +30,12 @@ from bot.storage.conversations import PhoneThread, Saved, Thread
 from bot.storage.keys import new_token, phone_key
 from bot.storage.transactions import Row, Transaction, in_transaction
 
-#: A conversation left this long unfinished starts again with the next message.
+#: A conversation left this long unfinished starts again with the next message; a web chat
+#: left this long is gone for good (its id no longer opens it).
 IDLE_EXPIRY = timedelta(hours=24)
+#: Characters of a resident's message kept, on every channel: what Twilio delivers at most, and
+#: the chat's text box (``maxlength``). The rest is cut off before anything is stored.
+MAX_INPUT = 1600
 
 
 @dataclass(frozen=True)
@@ -60,9 +68,19 @@ class Answer:
         return Event.COMPLETED in self.events
 
 
-def _is_idle(thread: Thread) -> bool:
+def _idle_too_long(thread: Thread) -> bool:
     updated: datetime | None = thread.updated_at
-    return bool(thread.progress) and updated is not None and clock.now() - updated > IDLE_EXPIRY
+    return updated is not None and clock.now() - updated > IDLE_EXPIRY
+
+
+def _is_idle(thread: Thread) -> bool:
+    return bool(thread.progress) and _idle_too_long(thread)
+
+
+def _open_by_id(thread: Thread | None) -> Thread | None:
+    """A thread found by its chat id, unless its last message is more than a day old: an id
+    that leaked (a browser's history, a shared computer) stops opening the conversation."""
+    return thread if thread is not None and not _idle_too_long(thread) else None
 
 
 def _context(channel: Channel, thread: Thread, has_media: bool) -> Context:
@@ -96,14 +114,14 @@ def _slowed(tx: Transaction, found: PhoneThread, limit: MessageLimit) -> Answer:
 
 
 def _thread(
-    tx: Transaction, channel: Channel, inbound: Inbound, secret: str, limited: bool
+    tx: Transaction, channel: Channel, inbound: Inbound, phone_hash_key: str, limited: bool
 ) -> Thread | Answer | None:
     """The locked thread the message belongs to, an answer when it is over the limit, or
-    ``None`` for a chat id that does not exist."""
+    ``None`` for a chat id that does not exist (or no longer opens its chat)."""
     if inbound.phone is None:
-        return threads.token_thread(tx, channel.name, inbound.token or "")
+        return _open_by_id(threads.token_thread(tx, channel.name, inbound.token or ""))
     found = threads.phone_thread(
-        tx, channel.name, inbound.phone, phone_key(inbound.phone, secret), new_token()
+        tx, channel.name, inbound.phone, phone_key(inbound.phone, phone_hash_key), new_token()
     )
     limit = channel.per_number
     if limited and limit is not None and found.messages_this_minute > limit.per_minute:
@@ -120,9 +138,9 @@ def _repeated(earlier: list[Row]) -> Answer:
 
 
 def _receive(
-    tx: Transaction, channel: Channel, inbound: Inbound, secret: str, limited: bool
+    tx: Transaction, channel: Channel, inbound: Inbound, phone_hash_key: str, limited: bool
 ) -> Answer | None:
-    thread = _thread(tx, channel, inbound, secret, limited)
+    thread = _thread(tx, channel, inbound, phone_hash_key, limited)
     if not isinstance(thread, Thread):
         return thread
     current = threads.current_inquiry(tx, thread)
@@ -142,12 +160,12 @@ def _receive(
     return Answer(inbound.token, turn.state, said, reply_id, turn.events)
 
 
-def _cleaned(channel: Channel, inbound: Inbound) -> Inbound:
+def _cleaned(inbound: Inbound) -> Inbound:
     def clean(value: str | None) -> str | None:
         return clean_text(value) if value is not None else None
 
     return Inbound(
-        text=clean_text(inbound.text[: channel.max_input]),
+        text=clean_text(inbound.text[:MAX_INPUT]),
         phone=clean(inbound.phone),
         token=clean(inbound.token),
         sid=clean(inbound.sid),
@@ -163,15 +181,16 @@ def _recorded(channel: Channel, answer: Answer | None) -> Answer | None:
 
 
 def receive(
-    channel: Channel, inbound: Inbound, secret: str = "", limited: bool = True
+    channel: Channel, inbound: Inbound, phone_hash_key: str = "", limited: bool = True
 ) -> Answer | None:
-    """Process one message exactly once; ``None`` when it names a chat that does not exist.
+    """Process one message exactly once; ``None`` when it names a chat that does not exist or
+    whose last message is more than ``IDLE_EXPIRY`` old.
 
-    ``secret`` keys the hash that finds a phone's thread; ``limited`` applies the channel's
-    per-number limit (off only for load tests).
+    ``phone_hash_key`` (the ``PHONE_HASH_KEY`` setting) keys the hash that finds a phone's
+    thread; ``limited`` applies the channel's per-number limit (off only for load tests).
     """
-    message = _cleaned(channel, inbound)
-    return _recorded(channel, in_transaction(_receive, channel, message, secret, limited))
+    message = _cleaned(inbound)
+    return _recorded(channel, in_transaction(_receive, channel, message, phone_hash_key, limited))
 
 
 def _start(tx: Transaction, channel: Channel, language: str) -> Answer:
@@ -201,7 +220,7 @@ class Conversation:
 
 
 def _conversation(tx: Transaction, channel: Channel, token: str) -> Conversation | None:
-    thread = threads.token_thread(tx, channel.name, token, lock=False)
+    thread = _open_by_id(threads.token_thread(tx, channel.name, token, lock=False))
     if thread is None:
         return None
     answers, ref = threads.inquiry_facts(tx, threads.current_inquiry(tx, thread))
@@ -210,5 +229,6 @@ def _conversation(tx: Transaction, channel: Channel, token: str) -> Conversation
 
 
 def conversation(channel: Channel, token: str) -> Conversation | None:
-    """A web chat by its id, or ``None`` when there is none."""
+    """A web chat by its id, or ``None`` when there is none, or its last message is more than
+    ``IDLE_EXPIRY`` old (the id no longer opens it)."""
     return in_transaction(_conversation, channel, clean_text(token))

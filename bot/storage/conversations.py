@@ -1,14 +1,15 @@
 """The residents' records as a conversation writes them: the owner of the conversation, inquiry
-and message tables on the hot path, and of delivery reports on our replies.
+and message tables on the hot path, and of delivery reports on our replies. It reads the opt-out
+table (``models.OptOut``, written by the purge) only to start a number's new thread opted out.
 
 Each function takes the open ``Transaction`` of one incoming message (``bot.storage.transactions``)
 and runs one or two precompiled statements; the service decides what to run and in which order.
 Rows come back as dictionaries read by column name.
 
 What a conversation knows is stored once: the engine's progress (question, history) in
-``conversation.state``, the language and the opt-out in their own columns (an opt-out must
-outlive a purge of everything else), and the answers and reference on the inquiry, where staff
-read them.
+``conversation.state``, the language and the opt-out in their own columns, and the answers and
+reference on the inquiry, where staff read them. A phone's thread is found by the keyed hash of
+its number; the purge takes that hash off the thread, and an opt-out outlives it in ``opt_out``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    exists,
     false,
     func,
     literal_column,
@@ -35,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from bot import clock
 from bot.storage.db import Base, db
-from bot.storage.models import Conversation, Inquiry, Message
+from bot.storage.models import Conversation, Inquiry, Message, OptOut
 from bot.storage.statements import Statement, statement
 from bot.storage.transactions import Row, Transaction, transaction
 
@@ -52,6 +54,7 @@ def _table(model: type[Base]) -> Table:
 conversation = _table(Conversation)
 inquiry = _table(Inquiry)
 message = _table(Message)
+opt_out = _table(OptOut)
 DELIVERY_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed")
 MINUTE = timedelta(minutes=1)
 
@@ -79,9 +82,11 @@ THREAD_COLUMNS = (
 @statement
 def _upsert_phone_thread(dialect: str) -> Any:
     """Finds or starts a phone's thread and counts the message towards the per-phone limit: a
-    new minute starts when the last one began before :minute_ago."""
+    new minute starts when the last one began before :minute_ago. A new thread starts opted out
+    when the number had opted out before a purge erased its old one."""
     c = conversation.c
     counting = c.texts_since > bindparam("minute_ago")
+    opted_out_before = exists().where(opt_out.c.phone_hash == bindparam("phone_hash"))
     return (
         _insert(dialect, conversation)
         .values(
@@ -93,7 +98,7 @@ def _upsert_phone_thread(dialect: str) -> Any:
             if dialect == "postgresql"
             else literal_column("'{}'"),
             language=literal_column("'en'"),
-            opted_out=false(),
+            opted_out=opted_out_before,
             created_at=bindparam("now"),
             updated_at=bindparam("now"),
             texts_since=bindparam("now"),
@@ -108,7 +113,7 @@ def _upsert_phone_thread(dialect: str) -> Any:
                 "texts_since": case((counting, c.texts_since), else_=bindparam("now")),
             },
         )
-        .returning(*THREAD_COLUMNS, c.texts_counted, c.slowed_at, c.phone)
+        .returning(*THREAD_COLUMNS, c.texts_counted, c.slowed_at)
     )
 
 
@@ -118,13 +123,6 @@ def _mark_slowed(dialect: str) -> Any:
     return (
         update(conversation).where(c.id == bindparam("thread")).values(slowed_at=bindparam("now"))
     )
-
-
-@statement
-def _restore_phone(dialect: str) -> Any:
-    """After a purge took the number off the thread; the phone index is touched only then."""
-    c = conversation.c
-    return update(conversation).where(c.id == bindparam("thread")).values(phone=bindparam("phone"))
 
 
 @statement
@@ -358,8 +356,6 @@ def phone_thread(
         minute_ago=tx.when(tx.moment - MINUTE),
     )
     assert row is not None
-    if row["phone"] is None:
-        tx.run(_restore_phone, thread=row["id"], phone=phone)
     return PhoneThread(_thread(row, channel), row["texts_counted"], _moment(row["slowed_at"]))
 
 

@@ -1,8 +1,9 @@
-"""The stored records: conversations, inquiries (one check each) and their messages.
+"""The stored records: conversations, inquiries (one check each), their messages, and opt-outs.
 
 A conversation is one resident on one channel (a phone number, or a web chat id) and holds the
 engine's state; each check it runs is an inquiry with its own reference; every message in or
-out is kept with the inquiry it belongs to, so staff can read the whole thread.
+out is kept with the inquiry it belongs to, so staff can read the whole thread. A number that
+opted out is remembered past the purge of its conversation by its keyed hash alone (``OptOut``).
 """
 
 from __future__ import annotations
@@ -107,3 +108,18 @@ class Message(Base):
     status_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     inquiry: Mapped[Inquiry] = relationship(back_populates="messages")
+
+
+class OptOut(Base):
+    """A number that had opted out when the purge erased its conversation: its keyed hash
+    (``PHONE_HASH_KEY``) and nothing else. No id, no date and no link to a conversation or a
+    check, so nobody can tell from it what that resident asked, when, or what they were told.
+
+    A new conversation from the number starts opted out (``bot.storage.conversations``); the
+    next purge of that conversation keeps or removes the row by its opt-out then
+    (``bot.storage.retention``).
+    """
+
+    __tablename__ = "opt_out"
+
+    phone_hash: Mapped[str] = mapped_column(String(64), primary_key=True)

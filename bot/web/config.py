@@ -2,6 +2,7 @@
 
 Secrets come only from the environment. Settings that serving cannot do without are checked by
 ``check_required`` when the app starts serving, not when a command such as ``db upgrade`` runs.
+``check_safe`` refuses, whatever the app is started for, what only a developer's machine may do.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
     """Every setting the app reads, with its default."""
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or None,
+        # Keys the hash of a phone number (threads, opt-outs): apart from SECRET_KEY, so that
+        # rotating that one keeps every opt-out. See README, "Rotating secrets".
+        "PHONE_HASH_KEY": env.get("PHONE_HASH_KEY") or None,
+        "RECORD_CHECK_ENV": env.get("RECORD_CHECK_ENV", "").strip().lower() or "production",
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
@@ -76,10 +81,26 @@ def check_required(config: Mapping[str, Any]) -> None:
     missing = [name for name in ("SECRET_KEY",) if not config.get(name)]
     if not config.get("TWILIO_AUTH_TOKEN") and not config.get("TWILIO_SKIP_VALIDATION"):
         missing.append("TWILIO_AUTH_TOKEN")
+    if not config.get("PHONE_HASH_KEY"):
+        missing.append("PHONE_HASH_KEY")
     if missing:
         raise ConfigError(
             "Record Check cannot start serving: set "
             + " and ".join(missing)
             + " in the environment (see README, 'Configuration'). "
             "For local use, run 'make run', which creates a development secret."
+        )
+
+
+def check_safe(config: Mapping[str, Any], testing: bool) -> None:
+    """Refuse to start with unsigned Twilio requests accepted, except on a developer's machine
+    (``RECORD_CHECK_ENV=development``, which ``make run`` sets) or in the tests."""
+    if not config.get("TWILIO_SKIP_VALIDATION") or testing:
+        return
+    if config.get("RECORD_CHECK_ENV") != "development":
+        raise ConfigError(
+            "Record Check refuses to start: TWILIO_SKIP_VALIDATION is on, so /sms would accept "
+            "texts that Twilio did not sign, from anyone. Unset it (and set TWILIO_AUTH_TOKEN), "
+            "or, on a developer's machine only, set RECORD_CHECK_ENV=development as 'make run' "
+            "does."
         )

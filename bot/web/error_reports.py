@@ -1,7 +1,8 @@
 """Optional error reports to Sentry when ``SENTRY_DSN`` is set, with personal data scrubbed.
 
-Reports carry the error and where it happened, never request bodies, form fields, cookies,
-phone numbers or message texts: those are removed before anything leaves the server.
+Reports carry the error and where it happened (the endpoint), never request bodies, form
+fields, cookies, phone numbers, message texts or the URL (a path can hold a web chat id, which
+alone opens the conversation): those are removed before anything leaves the server.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from flask import Flask
 if TYPE_CHECKING:
     from sentry_sdk.types import Event, Hint
 
-PERSONAL_KEYS = ("data", "cookies", "query_string", "env")
+PERSONAL_KEYS = ("url", "data", "cookies", "query_string", "env")
 
 
 def scrub(event: Event, _hint: Hint | None = None) -> Event:
