@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -12,20 +11,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import make_app
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-EMBED_PAGE = Path(__file__).parent / "embed_page"
+from tests.support.apps import make_app, release
+from tests.support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, EMBED_PAGE, Server
 
 if not Path(CHROMIUM).exists():
     if os.environ.get("CI"):
@@ -34,19 +21,6 @@ if not Path(CHROMIUM).exists():
         f"Browser tests skipped: {CHROMIUM} is not installed (apt-get install chromium).",
         allow_module_level=True,
     )
-
-
-class Server:
-    """Serve a WSGI app or a folder on a free local port, in a thread."""
-
-    def __init__(self, server) -> None:
-        self.server = server
-        self.url = f"http://127.0.0.1:{server.server_port}"
-        self.thread = threading.Thread(target=server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +39,7 @@ def live_app(database_url: str, embed_site: Server):
     server = Server(make_server("127.0.0.1", 0, app, threaded=True))
     yield server
     server.stop()
+    release(app)
 
 
 @pytest.fixture(scope="session")

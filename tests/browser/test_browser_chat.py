@@ -7,7 +7,7 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import EMBED_PAGE
+from tests.support.browser import EMBED_PAGE
 
 # Answers for a Sacramento possession conviction from 2009 at 25 that is finished: 5 questions.
 CHOICES = [("Yes", None), ("Having it", None), (None, "2009"), ("21 or older", None), ("No", None)]

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from bot.storage.db import db
-from tests.browser.conftest import Server
-from tests.conftest import make_app
-from tests.screening.screening_files import conviction, csv_text
-from tests.staff.staff_support import PASSWORD, create_staff
+from tests.support.apps import make_app, release
+from tests.support.browser import Server
+from tests.support.screening_files import conviction, csv_text
+from tests.support.staff import PASSWORD, create_staff
 
 EMAIL = "dana@da.example.org"
 
@@ -29,9 +28,7 @@ def screening_site(database_url: str, tmp_path: Path) -> Iterator[Server]:
     server = Server(make_server("127.0.0.1", 0, app, threaded=True))
     yield server
     server.stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    release(app)
 
 
 def test_staff_upload_a_file_watch_it_finish_and_download_the_results(

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from tests.conftest import Texter
-from tests.staff.staff_support import DA_ANSWERS, PASSWORD, REFERENCE, create_staff
+from tests.support.staff import DA_ANSWERS, PASSWORD, REFERENCE, create_staff
+from tests.support.texter import Texter
 
 
-def test_staff_sign_in_search_open_and_mark_contacted(browser, live_app, database_url):
-    from tests.conftest import make_app
-
-    helper = make_app(database_url)
-    create_staff(helper, "dana@da.example.org", "district_attorney")
-    texter = Texter(helper.test_client(), phone="+19165550177")
+def test_staff_sign_in_search_open_and_mark_contacted(browser, live_app, app):
+    create_staff(app, "dana@da.example.org", "district_attorney")
+    texter = Texter(app.test_client(), phone="+19165550177")
     texter.text("hi")
     result = ""
     for answer in DA_ANSWERS:

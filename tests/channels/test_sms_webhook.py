@@ -6,19 +6,13 @@ from sqlalchemy import func, select
 
 from bot.storage.db import db
 from bot.storage.models import Conversation, Inquiry, Message
-from tests.conftest import Texter, reply_text
+from tests.support.apps import make_app
+from tests.support.texter import Texter, finish_possession_check, reply_text
 
 
 def count(app, model) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
-
-
-def finish_possession_check(texter: Texter) -> str:
-    texter.text("Hi")
-    for answer in ("yes", "weed possession", "2009", "I was 25"):
-        texter.text(answer)
-    return texter.text("no")
 
 
 def test_first_text_gets_a_welcome_and_the_first_question(texter):
@@ -159,8 +153,6 @@ def test_odd_texts_never_fail_and_get_the_question_again(texter):
 
 
 def test_unavailable_database_gives_503(database_url):
-    from tests.conftest import make_app
-
     broken = make_app("postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2")
     params = Texter(broken.test_client()).params("hi")
     response = Texter(broken.test_client()).post(params)

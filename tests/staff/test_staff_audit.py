@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.staff.staff_support import create_inquiry
+from tests.support.staff import create_inquiry
 
 EVENT = re.compile(r'<tr class="audit-event audit-(\w+)">(.*?)</tr>', re.S)
 

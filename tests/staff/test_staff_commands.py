@@ -11,9 +11,8 @@ from werkzeug.security import check_password_hash
 
 from bot.storage.db import db
 from bot.storage.staff import StaffUser
-from tests.staff.staff_support import PASSWORD, Staff
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
+from tests.support.staff import PASSWORD, Staff
 
 
 def account(app, email: str) -> StaffUser | None:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from twilio.request_validator import RequestValidator
 
 from bot.storage.db import db
 from bot.storage.models import Message
-from tests.conftest import AUTH_TOKEN
-from tests.staff.staff_support import DA_ANSWERS, finish_check
+from tests.support.staff import DA_ANSWERS, finish_check
+from tests.support.texter import sign
 
 
 def report(client, reply_id: int, status: str, error: str = "") -> None:
     url = f"http://localhost/sms/status?reply={reply_id}"
     form = {"MessageSid": "SM1", "MessageStatus": status, "ErrorCode": error}
-    signature = RequestValidator(AUTH_TOKEN).compute_signature(url, form)
-    response = client.post(url, data=form, headers={"X-Twilio-Signature": signature})
+    response = client.post(url, data=form, headers={"X-Twilio-Signature": sign(url, form)})
     assert response.status_code == 200
 
 

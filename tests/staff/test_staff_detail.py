@@ -10,7 +10,7 @@ from bot.core.eligibility.rules import RULES_BY_REASON
 from bot.storage.db import db
 from bot.storage.models import Inquiry
 from bot.storage.staff import AuditEvent
-from tests.staff.staff_support import csrf_token
+from tests.support.staff import csrf_token
 
 
 def events(app, action: str | None = None) -> list[AuditEvent]:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.staff.export import safe
 from bot.storage.db import db
 from bot.storage.staff import AuditEvent
-from tests.staff.staff_support import create_inquiry, days_ago
+from tests.support.staff import create_inquiry, days_ago
 
 
 def export(staff, query: str = "") -> list[dict[str, str]]:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core import reference
-from tests.staff.staff_support import create_inquiry, days_ago, references_in
+from tests.support.staff import create_inquiry, days_ago, references_in
+from tests.support.texter import Texter
 
 ROW = re.compile(r'<tr class="inquiry-row">.*?</tr>', re.S)
 
@@ -161,8 +162,6 @@ def test_a_date_that_is_not_a_date_is_explained_and_ignored(app, admin):
 
 
 def test_checks_still_in_progress_are_not_listed(client, admin):
-    from tests.conftest import Texter
-
     Texter(client, phone="+19165550303").text("Hi")
     assert references_in(admin.page("/staff/")) == set()
 

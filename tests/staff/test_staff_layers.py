@@ -13,8 +13,8 @@ import pytest
 
 from bot.staff import labels
 from bot.storage import inquiries
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 STAFF = sorted((ROOT / "bot" / "staff").glob("*.py"))
 STORAGE = [ROOT / "bot" / "storage" / name for name in ("inquiries.py", "staff.py", "filters.py")]
 NOT_FOR_STAFF = ("sqlalchemy", "bot.storage.db", "bot.storage.models")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.storage.db import db
 from bot.storage.models import Inquiry
-from tests.staff.staff_support import references_in
+from tests.support.staff import references_in
 
 MISSING = "SAC-7K3D-9QX8"  # a valid reference that no inquiry has
 

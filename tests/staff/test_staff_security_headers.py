@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app
+from tests.support.apps import make_app
 
 
 @pytest.mark.parametrize("url", ["/staff/", "/staff/stats", "/staff/audit", "/staff/nope"])

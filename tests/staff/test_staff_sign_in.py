@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_app
-from tests.staff.staff_support import PASSWORD, Staff, create_staff, csrf_token
+from tests.support.apps import make_app
+from tests.support.staff import PASSWORD, Staff, create_staff, csrf_token
 
 STAFF_PAGES = ["/staff/", "/staff/stats", "/staff/audit", "/staff/export.csv"]
 

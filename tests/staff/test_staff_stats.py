@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from bot.staff.stats import by_week, iso_week
-from tests.staff.staff_support import create_inquiry
+from tests.support.staff import create_inquiry
 
 
 def table(html: str, title: str) -> dict[str, int]:

@@ -1,0 +1,26 @@
+"""The SMS benchmark reads wrk's report right, whatever its thread statistics happen to be."""
+
+from __future__ import annotations
+
+from tests.support.paths import bench_module
+
+REPORT = """Running 10s test @ http://127.0.0.1:8000/sms
+  1 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     6.49ms    1.37ms  30.01ms   72.99%
+    Req/Sec     1.20k    98.81     1.38k    75.50%
+  Latency Distribution
+     50%    6.36ms
+     75%    7.02ms
+     90%    7.86ms
+     99%   12.95ms
+  12011 requests in 10.00s, 5.90MB read
+  Non-2xx or 3xx responses: 3
+Requests/sec:   1200.60
+"""
+
+
+def test_percentiles_come_from_the_latency_distribution_not_the_thread_statistics():
+    run = bench_module("sms_throughput").parse_wrk("project", REPORT)
+    assert (run.p50_ms, run.p99_ms) == (6.36, 12.95)
+    assert (run.rps, run.requests, run.errors) == (1200.60, 12011, 3)

@@ -1,0 +1,83 @@
+"""Settings as an operator meets them: defaults, the environment, what serving needs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.web.config import ConfigError, check_required, from_environment
+from tests.support.paths import ROOT
+
+
+def test_defaults_use_sqlite_under_instance_and_keep_rate_limits_on(tmp_path):
+    settings = from_environment(tmp_path, env={})
+    assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'record_check.db'}"
+    assert settings["RETENTION_DAYS"] == 365
+    assert settings["RATELIMIT_ENABLED"] is True
+    assert settings["TWILIO_SKIP_VALIDATION"] is False
+
+
+def test_environment_overrides_defaults(tmp_path):
+    env = {
+        "DATABASE_URL": "postgres://u@db/x",
+        "RETENTION_DAYS": "30",
+        "RATELIMIT_ENABLED": "0",
+        "TRUST_PROXY": "1",
+        "EMBED_ORIGINS": "https://saccounty.gov, https://www.saccounty.gov",
+    }
+    settings = from_environment(tmp_path, env=env)
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/x"
+    assert settings["RETENTION_DAYS"] == 30
+    assert settings["RATELIMIT_ENABLED"] is False
+    assert settings["TRUST_PROXY"] == 1
+    assert settings["EMBED_ORIGINS"] == ["https://saccounty.gov", "https://www.saccounty.gov"]
+
+
+def test_a_number_setting_that_is_not_a_number_is_explained(tmp_path):
+    with pytest.raises(ConfigError, match="RETENTION_DAYS"):
+        from_environment(tmp_path, env={"RETENTION_DAYS": "a year"})
+
+
+def test_serving_needs_the_secret_key_and_the_twilio_token():
+    with pytest.raises(ConfigError, match="SECRET_KEY and TWILIO_AUTH_TOKEN"):
+        check_required({"SECRET_KEY": None, "TWILIO_AUTH_TOKEN": None})
+    check_required({"SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t", "PHONE_HASH_KEY": "p"})
+    check_required({"SECRET_KEY": "s", "TWILIO_SKIP_VALIDATION": True, "PHONE_HASH_KEY": "p"})
+
+
+def _clean_env(**extra: str) -> dict[str, str]:
+    keep = {"PATH", "HOME", "LANG"}
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    return {**env, **extra}
+
+
+def test_gunicorn_refuses_to_start_without_required_settings(tmp_path):
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run(
+        [str(gunicorn), "--bind", "127.0.0.1:0", "app:app"],
+        cwd=ROOT,
+        env=_clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY and TWILIO_AUTH_TOKEN" in result.stderr
+
+
+def test_db_upgrade_needs_no_secrets(tmp_path):
+    flask = Path(sys.executable).with_name("flask")
+    result = subprocess.run(
+        [str(flask), "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env=_clean_env(DATABASE_URL=f"sqlite:///{tmp_path / 'fresh.db'}"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "fresh.db").exists()
