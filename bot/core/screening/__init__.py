@@ -3,7 +3,7 @@
 Pure Python over text streams (no Flask, no database), so the ``screen`` command and a staff page
 share it; ``screen`` reports progress, bad rows and results through callbacks.
 
-Readings of the records that the rules depend on (each tested in ``tests/screening``):
+Readings of the records that the rules depend on (each tested in ``tests/core/screening``):
 
 - Only HS 11357-11360 (and ``664`` attempts at them) are screened, and only in the chosen county;
   every row, in any county, still counts towards its person's record.
