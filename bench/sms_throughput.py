@@ -1,6 +1,7 @@
 """SMS webhook throughput: the project against the floor app, on the same machine, in one run.
 
     .venv/bin/python bench/sms_throughput.py [--seconds 10] [--rounds 3] [--before DIR]
+        [--postgres postgresql://postgres@127.0.0.1:5432/test]
 
 Each server is started as it is meant to run, on a fresh SQLite database: the floor app
 (../shared/bench/floor_app.py) plainly, `gunicorn -w 2 -b ADDRESS floor_app:app`, and the
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,10 +110,40 @@ class Gunicorn:
         self.process.wait(timeout=30)
 
 
+#: With ``--postgres URL`` both servers run on PostgreSQL: the floor in a schema of its own in
+#: that database, the project in a database of its own on that server; both dropped afterwards.
+POSTGRES: dict[str, str] = {}
+CLEANUPS: list[Callable[[], None]] = []
+
+
+def _name(folder: Path) -> str:
+    return "bench_" + re.sub(r"[^a-z0-9]", "", folder.name.lower())
+
+
+def _admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(POSTGRES["url"], autocommit=True) as connection:
+        connection.execute(sql)
+
+
 def start_floor(folder: Path) -> Gunicorn:
     """As floor_app.py's own docstring starts it."""
     env = {"FLOOR_DB": str(folder / "floor.db"), "TWILIO_AUTH_TOKEN": TOKEN}
+    if POSTGRES:
+        schema = _name(folder)
+        env.update(FLOOR_DATABASE_URL=POSTGRES["url"], FLOOR_SCHEMA=schema)
+        CLEANUPS.append(lambda: _admin(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
     return Gunicorn(["-w", "2", "-b", "ADDRESS", "floor_app:app"], SHARED, env)
+
+
+def _project_database(folder: Path) -> str:
+    if not POSTGRES:
+        return f"sqlite:///{folder / 'project.db'}"
+    name = _name(folder)
+    _admin(f"CREATE DATABASE {name}")
+    CLEANUPS.append(lambda: _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    return POSTGRES["url"].rsplit("/", 1)[0] + "/" + name
 
 
 def project_starter(root: Path):
@@ -119,7 +151,7 @@ def project_starter(root: Path):
 
     def start(folder: Path) -> Gunicorn:
         env = {
-            "DATABASE_URL": f"sqlite:///{folder / 'project.db'}",
+            "DATABASE_URL": _project_database(folder),
             "SECRET_KEY": "bench-secret",
             "PHONE_HASH_KEY": "bench-phone-hash-key",
             "TWILIO_AUTH_TOKEN": TOKEN,
@@ -175,12 +207,37 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def report(
+    servers: list[tuple[str, Callable[[Path], Gunicorn]]], runs: dict[str, list[Run]]
+) -> None:
+    """Every run with its ratio to the floor of its round, then each server's median ratio."""
+    print(f"{'run':<10}{'round':>6}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}"
+          f"{'errors':>8}{'/floor':>8}")  # fmt: skip
+    for name, _ in servers:
+        for round_, run in enumerate(runs[name], start=1):
+            ratio = run.rps / runs["floor"][round_ - 1].rps
+            print(
+                f"{run.name:<10}{round_:>6}{run.rps:>10.0f}{run.p50_ms:>10.2f}"
+                f"{run.p99_ms:>10.2f}{run.requests:>10}{run.errors:>8}{ratio:>8.2f}"
+            )
+    for name, _ in servers[1:]:
+        ratios = [run.rps / floor.rps for run, floor in zip(runs[name], runs["floor"], strict=True)]
+        p99 = max(run.p99_ms for run in runs[name])
+        print(
+            f"{name}/floor: median {_median(ratios):.2f} (rounds {min(ratios):.2f} to "
+            f"{max(ratios):.2f}), worst p99 {p99:.1f} ms"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", type=Path, help="an earlier checkout of the project")
+    parser.add_argument("--postgres", help="e.g. postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
+    if args.postgres:
+        POSTGRES["url"] = args.postgres
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install wrk")
         return 2
@@ -201,22 +258,9 @@ def main() -> int:
                         rss = server.worker_rss_mb()
                 finally:
                     server.stop()
-    print(f"{'run':<10}{'round':>6}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}"
-          f"{'errors':>8}{'/floor':>8}")  # fmt: skip
-    for name, _ in servers:
-        for round_, run in enumerate(runs[name], start=1):
-            ratio = run.rps / runs["floor"][round_ - 1].rps
-            print(
-                f"{run.name:<10}{round_:>6}{run.rps:>10.0f}{run.p50_ms:>10.2f}"
-                f"{run.p99_ms:>10.2f}{run.requests:>10}{run.errors:>8}{ratio:>8.2f}"
-            )
-    for name, _ in servers[1:]:
-        ratios = [run.rps / floor.rps for run, floor in zip(runs[name], runs["floor"], strict=True)]
-        p99 = max(run.p99_ms for run in runs[name])
-        print(
-            f"{name}/floor: median {_median(ratios):.2f} (rounds {min(ratios):.2f} to "
-            f"{max(ratios):.2f}), worst p99 {p99:.1f} ms"
-        )
+                    while CLEANUPS:
+                        CLEANUPS.pop()()
+    report(servers, runs)
     print("project worker RSS after load (MB): " + ", ".join(f"{mb:.0f}" for mb in rss))
     return 0
 
