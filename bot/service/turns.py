@@ -63,10 +63,6 @@ class Answer:
     reply_id: int | None = None
     events: frozenset[Event] = frozenset()
 
-    @property
-    def completed(self) -> bool:
-        return Event.COMPLETED in self.events
-
 
 def _idle_too_long(thread: Thread) -> bool:
     updated: datetime | None = thread.updated_at
@@ -143,7 +139,7 @@ def _receive(
     thread = _thread(tx, channel, inbound, phone_hash_key, limited)
     if not isinstance(thread, Thread):
         return thread
-    current = threads.current_inquiry(tx, thread)
+    current = thread.inquiry
     answers, ref = threads.inquiry_facts(tx, current)
     received_by = current or threads.new_inquiry(tx, thread, thread.language)
     inbound_id = threads.add_inbound(tx, thread, received_by, inbound.text, inbound.sid)
@@ -223,7 +219,7 @@ def _conversation(tx: Transaction, channel: Channel, token: str) -> Conversation
     thread = _open_by_id(threads.token_thread(tx, channel.name, token, lock=False))
     if thread is None:
         return None
-    answers, ref = threads.inquiry_facts(tx, threads.current_inquiry(tx, thread))
+    answers, ref = threads.inquiry_facts(tx, thread.inquiry)
     state = State.resume(thread.progress, thread.language, thread.opted_out, answers, ref)
     return Conversation(token, state, threads.transcript(tx, thread))
 

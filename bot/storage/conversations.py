@@ -28,7 +28,6 @@ from sqlalchemy import (
     cast,
     exists,
     false,
-    func,
     literal_column,
     select,
     update,
@@ -155,13 +154,6 @@ def _lock_token_thread(dialect: str) -> Any:
 def _token_thread(dialect: str) -> Any:
     c = conversation.c
     return select(*THREAD_COLUMNS).where(c.token == bindparam("token"))
-
-
-@statement
-def _latest_inquiry(dialect: str) -> Any:
-    """For a conversation from before threads remembered their inquiry."""
-    i = inquiry.c
-    return select(func.max(i.id).label("id")).where(i.conversation_id == bindparam("thread"))
 
 
 @statement
@@ -375,13 +367,6 @@ def token_thread(tx: Transaction, channel: str, token: str, lock: bool = True) -
     """A web chat's thread by its id; locked for this transaction unless only read."""
     row = tx.one(_lock_token_thread if lock else _token_thread, token=token)
     return _thread(row, channel) if row is not None else None
-
-
-def current_inquiry(tx: Transaction, thread: Thread) -> int | None:
-    if thread.inquiry is not None:
-        return thread.inquiry
-    found = tx.one(_latest_inquiry, thread=thread.id)
-    return found["id"] if found else None  # no row, or a NULL id when it has no inquiry yet
 
 
 def inquiry_facts(tx: Transaction, inquiry_id: int | None) -> tuple[dict[str, Any], str | None]:

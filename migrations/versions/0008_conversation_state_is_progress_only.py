@@ -31,6 +31,7 @@ conversation = sa.table(
 inquiry = sa.table(
     "inquiry",
     sa.column("id", sa.Integer),
+    sa.column("conversation_id", sa.Integer),
     sa.column("answers", sa.JSON),
     sa.column("reference", sa.String),
 )
@@ -49,6 +50,16 @@ def _channel_width(width):
 def upgrade():
     _channel_width(32)
     bind = op.get_bind()
+    # Threads from before each conversation remembered its current inquiry get it now, so the
+    # hot path never has to look for it.
+    latest = (
+        sa.select(sa.func.max(inquiry.c.id))
+        .where(inquiry.c.conversation_id == conversation.c.id)
+        .scalar_subquery()
+    )
+    bind.execute(
+        conversation.update().where(conversation.c.inquiry_id.is_(None)).values(inquiry_id=latest)
+    )
     for row in bind.execute(sa.select(conversation.c.id, conversation.c.state)).mappings():
         state = _loaded(row["state"])
         progress = {key: state[key] for key in PROGRESS if key in state}

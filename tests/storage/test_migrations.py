@@ -76,5 +76,9 @@ def test_a_database_holding_conversations_migrates_up_down_and_up(empty_database
                     " ON reply.reply_to_id = inbound.id WHERE inbound.twilio_sid = 'SM1'"
                 )
             ).all()
+            current = connection.execute(
+                text("SELECT inquiry_id FROM conversation WHERE id = 1")
+            ).scalar()
         db.engine.dispose()
     assert replies == [("Welcome",)]
+    assert current == 1, "a thread from before 0005 learns its current inquiry"
