@@ -89,6 +89,13 @@ def _context(channel: Channel, thread: Thread, has_media: bool) -> Context:
     )
 
 
+def _state(thread: Thread) -> State:
+    """The engine's state, from where each part of it is stored."""
+    return State.resume(
+        thread.progress, thread.language, thread.opted_out, thread.answers, thread.reference
+    )
+
+
 def _saved(turn: Turn) -> Saved:
     state = turn.state
     decision = state.decision
@@ -140,14 +147,12 @@ def _receive(
     if not isinstance(thread, Thread):
         return thread
     current = thread.inquiry
-    answers, ref = threads.inquiry_facts(tx, current)
     received_by = current or threads.new_inquiry(tx, thread, thread.language)
     inbound_id = threads.add_inbound(tx, thread, received_by, inbound.text, inbound.sid)
     if inbound_id is None:
         assert inbound.sid is not None
         return _repeated(threads.stored_replies(tx, inbound.sid))
-    previous = State.resume(thread.progress, thread.language, thread.opted_out, answers, ref)
-    turn = reply(previous, inbound.text, _context(channel, thread, inbound.has_media))
+    turn = reply(_state(thread), inbound.text, _context(channel, thread, inbound.has_media))
     fresh = Event.RESTARTED in turn.events or (Event.STARTED in turn.events and current is not None)
     inquiry = threads.new_inquiry(tx, thread, turn.state.language) if fresh else received_by
     threads.save(tx, thread, inquiry, _saved(turn))
@@ -219,9 +224,7 @@ def _conversation(tx: Transaction, channel: Channel, token: str) -> Conversation
     thread = _open_by_id(threads.token_thread(tx, channel.name, token, lock=False))
     if thread is None:
         return None
-    answers, ref = threads.inquiry_facts(tx, thread.inquiry)
-    state = State.resume(thread.progress, thread.language, thread.opted_out, answers, ref)
-    return Conversation(token, state, threads.transcript(tx, thread))
+    return Conversation(token, _state(thread), threads.transcript(tx, thread))
 
 
 def conversation(channel: Channel, token: str) -> Conversation | None:

@@ -68,6 +68,14 @@ def _json(name: str) -> Any:
     return bindparam(name, type_=JSON)
 
 
+def _current_inquiry(column: Any) -> Any:
+    """A column of the thread's current inquiry, read in the statement that finds the thread."""
+    # Written out: inside RETURNING, SQLAlchemy's SQLite compiler drops the table names that
+    # correlate a subquery with the row being written.
+    sql = f"(SELECT inquiry.{column.name} FROM inquiry WHERE inquiry.id = conversation.inquiry_id)"
+    return literal_column(sql, type_=column.type).label(column.name)
+
+
 THREAD_COLUMNS = (
     conversation.c.id,
     conversation.c.state,
@@ -75,6 +83,8 @@ THREAD_COLUMNS = (
     conversation.c.inquiry_id,
     conversation.c.language,
     conversation.c.opted_out,
+    _current_inquiry(inquiry.c.answers),
+    _current_inquiry(inquiry.c.reference),
 )
 
 
@@ -154,12 +164,6 @@ def _lock_token_thread(dialect: str) -> Any:
 def _token_thread(dialect: str) -> Any:
     c = conversation.c
     return select(*THREAD_COLUMNS).where(c.token == bindparam("token"))
-
-
-@statement
-def _inquiry_facts(dialect: str) -> Any:
-    i = inquiry.c
-    return select(i.answers, i.reference).where(i.id == bindparam("inquiry"))
 
 
 @statement
@@ -311,6 +315,9 @@ class Thread:
     inquiry: int | None
     language: str
     opted_out: bool
+    # What the resident has told the current check, read with the thread in one statement.
+    answers: dict[str, Any]
+    reference: str | None
 
 
 @dataclass(frozen=True)
@@ -331,6 +338,8 @@ def _thread(row: Row, channel: str) -> Thread:
         inquiry=row["inquiry_id"],
         language=row["language"],
         opted_out=bool(row["opted_out"]),
+        answers=_stored(row["answers"]) or {},
+        reference=row["reference"],
     )
 
 
@@ -360,23 +369,13 @@ def new_token_thread(tx: Transaction, channel: str, token: str, language: str) -
         _new_token_thread, token=token, channel=channel, state="{}", language=language, now=tx.now
     )
     assert row is not None
-    return Thread(row["id"], channel, {}, None, None, language, False)
+    return Thread(row["id"], channel, {}, None, None, language, False, {}, None)
 
 
 def token_thread(tx: Transaction, channel: str, token: str, lock: bool = True) -> Thread | None:
     """A web chat's thread by its id; locked for this transaction unless only read."""
     row = tx.one(_lock_token_thread if lock else _token_thread, token=token)
     return _thread(row, channel) if row is not None else None
-
-
-def inquiry_facts(tx: Transaction, inquiry_id: int | None) -> tuple[dict[str, Any], str | None]:
-    """The answers and reference of an inquiry: what the resident has told this check."""
-    if inquiry_id is None:
-        return {}, None
-    row = tx.one(_inquiry_facts, inquiry=inquiry_id)
-    if row is None:
-        return {}, None
-    return _stored(row["answers"]) or {}, row["reference"]
 
 
 def new_inquiry(tx: Transaction, thread: Thread, language: str) -> int:
