@@ -8,8 +8,9 @@ Each server is started as it is meant to run, on a fresh SQLite database: the fl
 project as its Procfile starts it, `gunicorn app:app` (gunicorn.conf.py, rate limits on), with
 `WEB_CONCURRENCY=2`, so both have two workers. A signed load from make_sms_load.py (a new
 --start for every run, so no run replays another's MessageSids) is sent by `wrk -t1 -c8
---latency` to each in turn, round after round: floor, project (and, with ``--before``, an
-earlier checkout of the project at DIR, e.g. a `git worktree`, run with this virtualenv).
+--latency` to each in turn, round after round, each round starting with the next server: floor,
+project (and, with ``--before``, an earlier checkout of the project at DIR, e.g. a `git
+worktree`, run with its own .venv when it has one, else with this virtualenv).
 Prints requests/s, p50 and p99 of every run, each round's ratio to the floor, the median ratio
 and its spread, errors, and each project worker's memory after the load.
 """
@@ -74,11 +75,13 @@ def parse_wrk(name: str, output: str) -> Run:
 
 
 class Gunicorn:
-    def __init__(self, argv: list[str], cwd: Path, env: dict[str, str]) -> None:
+    def __init__(
+        self, argv: list[str], cwd: Path, env: dict[str, str], bin_dir: Path = BIN
+    ) -> None:
         self.port = free_port()
         address = f"127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
-            [str(BIN / "gunicorn"), *[arg.replace("ADDRESS", address) for arg in argv]],
+            [str(bin_dir / "gunicorn"), *[arg.replace("ADDRESS", address) for arg in argv]],
             cwd=cwd,
             env={**os.environ, **env, "GUNICORN_BIND": address},
             stdout=subprocess.DEVNULL,
@@ -147,7 +150,9 @@ def _project_database(folder: Path) -> str:
 
 
 def project_starter(root: Path):
-    """The project at ``root`` as its Procfile starts it, with two workers."""
+    """The project at ``root`` as its Procfile starts it, with two workers, in the checkout's
+    own virtualenv when it has one (an earlier checkout may pin other packages)."""
+    bin_dir = root / ".venv" / "bin" if (root / ".venv" / "bin" / "gunicorn").exists() else BIN
 
     def start(folder: Path) -> Gunicorn:
         env = {
@@ -160,13 +165,13 @@ def project_starter(root: Path):
         }
         (folder / "metrics").mkdir(exist_ok=True)
         subprocess.run(
-            [str(BIN / "flask"), "--app", "app", "db", "upgrade"],
+            [str(bin_dir / "flask"), "--app", "app", "db", "upgrade"],
             cwd=root,
             env={**os.environ, **env},
             check=True,
             capture_output=True,
         )
-        return Gunicorn(["app:app"], root, env)
+        return Gunicorn(["app:app"], root, env, bin_dir)
 
     return start
 
@@ -247,8 +252,11 @@ def main() -> int:
     runs: dict[str, list[Run]] = {name: [] for name, _ in servers}
     start = int(time.time()) * 100  # a new range of MessageSids every run
     rss: list[float] = []
-    for _ in range(args.rounds):
-        for name, starter in servers:
+    for round_number in range(args.rounds):
+        # Each round starts with the next server: this machine speeds up and slows down within
+        # a run, and a fixed order would hand whoever runs last the same advantage every round.
+        shift = round_number % len(servers)
+        for name, starter in servers[shift:] + servers[:shift]:
             with tempfile.TemporaryDirectory() as folder:
                 server = starter(Path(folder))
                 try:
