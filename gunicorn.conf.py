@@ -12,6 +12,10 @@ import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
+# A text spends most of its time waiting for the database (PostgreSQL's round trips and its flush
+# to disk, SQLite's write lock): with threads a worker serves other texts meanwhile. The app sizes
+# its connection pool from the same variable (bot/web/config.py).
+threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 10
 graceful_timeout = 10
 keepalive = 5

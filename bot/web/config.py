@@ -64,6 +64,9 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
         "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
         "SENTRY_DSN": env.get("SENTRY_DSN") or None,
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        # Threads a gunicorn worker serves requests on (gunicorn.conf.py reads the same
+        # variable): each needs a pooled connection of its own.
+        "WEB_THREADS": _int(env, "WEB_THREADS", WEB_THREADS),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -71,9 +74,20 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
     }
 
 
-def engine_options(database_url: str) -> dict[str, Any]:
-    """Check pooled connections before use on a server database; SQLite files need no ping."""
-    return {} if database_url.startswith("sqlite") else {"pool_pre_ping": True}
+#: Threads a worker serves on, unless WEB_THREADS says otherwise. A text spends most of its time
+#: waiting for the database (PostgreSQL's round trips and flush, SQLite's write lock); other
+#: threads serve other texts meanwhile (bench/README.md has the figures).
+WEB_THREADS = 4
+
+
+def engine_options(database_url: str, threads: int = WEB_THREADS) -> dict[str, Any]:
+    """A pool with a connection for each of a worker's threads, and as many again for bursts
+    and background work (SQLite's checkpoints, the staff pages). Pooled connections to a server
+    database are checked before use (it may have restarted); SQLite files need no ping."""
+    if database_url.startswith("sqlite"):
+        in_memory = database_url in ("sqlite://", "sqlite:///") or ":memory:" in database_url
+        return {} if in_memory else {"pool_size": threads, "max_overflow": threads}
+    return {"pool_size": threads, "max_overflow": threads, "pool_pre_ping": True}
 
 
 def check_required(config: Mapping[str, Any]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.web import config
 from bot.web.config import ConfigError, check_required, from_environment
 from tests.support.paths import ROOT
 
@@ -81,3 +82,20 @@ def test_db_upgrade_needs_no_secrets(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "fresh.db").exists()
+
+
+def test_each_worker_thread_gets_a_pooled_connection_of_its_own(tmp_path):
+    """gunicorn serves a worker's requests on WEB_THREADS threads: the pool must hold as many
+    connections, or a thread waits for another's to come back."""
+    settings = config.from_environment(tmp_path, {"WEB_THREADS": "6"})
+    assert settings["WEB_THREADS"] == 6
+    server = config.engine_options("postgresql+psycopg://db.example/records", 6)
+    assert server["pool_size"] == 6 and server["pool_pre_ping"] is True
+    assert config.engine_options(f"sqlite:///{tmp_path / 'file.db'}", 6)["pool_size"] == 6
+
+
+def test_gunicorn_serves_on_the_threads_the_app_pools_connections_for(monkeypatch):
+    conf: dict[str, object] = {}
+    monkeypatch.setenv("WEB_THREADS", "3")
+    exec((ROOT / "gunicorn.conf.py").read_text(), conf)
+    assert conf["threads"] == 3
