@@ -47,6 +47,7 @@ class Run:
     p99_ms: float
     requests: int
     errors: int
+    cpu_ms: float = 0.0  # the workers' CPU time (user + system) per request
 
 
 def _ms(value: str) -> float:
@@ -98,12 +99,23 @@ class Gunicorn:
                 time.sleep(0.05)
         raise RuntimeError(f"{argv[-1]} did not start")
 
-    def worker_rss_mb(self) -> list[float]:
-        pids = subprocess.run(
+    def worker_pids(self) -> list[str]:
+        return subprocess.run(
             ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True
         ).stdout.split()
+
+    def worker_cpu_seconds(self) -> float:
+        """User and system time of the workers so far: the work a request costs, whatever
+        else the machine is doing (throughput alone moves with the machine's other load)."""
+        ticks = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    def worker_rss_mb(self) -> list[float]:
         sizes = []
-        for pid in pids:
+        for pid in self.worker_pids():
             status = Path(f"/proc/{pid}/status").read_text()
             sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
         return sizes
@@ -193,17 +205,21 @@ def measure(name: str, server: Gunicorn, folder: Path, start: int, seconds: int)
         ],
         check=True,
     )
+    cpu_before = server.worker_cpu_seconds()
     output = subprocess.run(
         ["wrk", "-t1", "-c8", f"-d{seconds}s", "--latency", "-s", str(script), server.url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    cpu = server.worker_cpu_seconds() - cpu_before
     try:
-        return parse_wrk(name, output)
+        run = parse_wrk(name, output)
     except (ValueError, AttributeError):
         print(output)
         raise
+    run.cpu_ms = cpu / max(run.requests, 1) * 1000
+    return run
 
 
 def _median(values: list[float]) -> float:
@@ -217,21 +233,25 @@ def report(
 ) -> None:
     """Every run with its ratio to the floor of its round, then each server's median ratio."""
     print(f"{'run':<10}{'round':>6}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'requests':>10}"
-          f"{'errors':>8}{'/floor':>8}")  # fmt: skip
+          f"{'errors':>8}{'/floor':>8}{'cpu ms/req':>12}")  # fmt: skip
     for name, _ in servers:
         for round_, run in enumerate(runs[name], start=1):
             ratio = run.rps / runs["floor"][round_ - 1].rps
             print(
                 f"{run.name:<10}{round_:>6}{run.rps:>10.0f}{run.p50_ms:>10.2f}"
                 f"{run.p99_ms:>10.2f}{run.requests:>10}{run.errors:>8}{ratio:>8.2f}"
+                f"{run.cpu_ms:>12.2f}"
             )
     for name, _ in servers[1:]:
         ratios = [run.rps / floor.rps for run, floor in zip(runs[name], runs["floor"], strict=True)]
         p99 = max(run.p99_ms for run in runs[name])
+        cpu = _median([run.cpu_ms for run in runs[name]])
         print(
             f"{name}/floor: median {_median(ratios):.2f} (rounds {min(ratios):.2f} to "
-            f"{max(ratios):.2f}), worst p99 {p99:.1f} ms"
+            f"{max(ratios):.2f}), worst p99 {p99:.1f} ms, median CPU {cpu:.2f} ms a request"
         )
+    floor_cpu = _median([run.cpu_ms for run in runs["floor"]])
+    print(f"floor: median CPU {floor_cpu:.2f} ms a request")
 
 
 def main() -> int:
