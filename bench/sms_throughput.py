@@ -66,12 +66,17 @@ def parse_wrk(name: str, output: str) -> Run:
     p99 = _ms(re.search(r"^\s+99%[ \t]+(\S+)", output, re.M).group(1))
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = 0
+    kinds = []
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         errors += int(match.group(1))
+        kinds.append(f"{match.group(1)} non-2xx")
     if match := re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     ):
         errors += sum(int(n) for n in match.groups())
+        kinds.append(match.group(0))
+    if kinds:
+        print(f"{name}: " + "; ".join(kinds))
     return Run(name, rps, p50, p99, requests, errors)
 
 
