@@ -89,6 +89,7 @@ class _Reading:
         # DOJ counts: every conviction's (subject, CNT_ORDER) seen, and the Prop 64 ones kept.
         self._seen: set[str] = set()
         self._counts: dict[str, Count] = {}
+        self._convictions = doj.ConvictionReader()
 
     def read(
         self, source: int, reader: CsvReader, take: Callable[[int, CsvReader], None],
@@ -149,10 +150,10 @@ class _Reading:
         pending = [] if at.is_header(first) else [first]
 
         def take(source: int, reader: CsvReader) -> None:
-            rows: Iterable[list[str]] = reader
-            if pending:
-                rows = _chain(pending.pop(), reader)
-            self._take_doj(source, rows, reader, self.progress(on_progress))
+            progress = self.progress(on_progress)
+            if pending:  # the first row was a record, not a header
+                self._take_doj(source, [pending.pop()], reader, progress)
+            self._take_doj(source, reader, reader, progress)
 
         return take
 
@@ -194,17 +195,17 @@ class _Reading:
     def _doj_conviction(self, source: int, line: int, key: str, row: list[str]) -> None:
         subject = row[at.SUBJECT_ID].strip()
         try:
-            conviction = doj.conviction(row)
+            conviction = self._convictions.read(row)
         except RowError as problem:
             self.bad(source, line, str(problem), subject)
             return
+        county, section, charge, level, disposition, dob = conviction
         person = self.people.get(subject) or self.person(subject)
-        charge = conviction.charge
-        self.convicted(person, charge.disqualifying, conviction.level, conviction.disposition)
-        if charge.offense is not None and conviction.county == self.county:
-            count = self._counts[key] = Count(charge.offense, conviction.level, conviction.dob)
+        self.convicted(person, charge.disqualifying, level, disposition)
+        if charge.offense is not None and county == self.county:
+            count = self._counts[key] = Count(charge.offense, level, dob)
             count.sentence.add(row[at.SENT_LENGTH], row[at.SENT_TIME_CODE])
-            self.keep(source, line, person, conviction.section, conviction.disposition, count)
+            self.keep(source, line, person, section, disposition, count)
 
     def _doj_step(self, step: str, row: list[str]) -> None:
         subject = row[at.SUBJECT_ID].strip()
@@ -259,11 +260,6 @@ class _Reading:
             self.person(person_id).add_unreadable_row()
         if self.on_bad_row is not None:
             self.on_bad_row(self.names[source], line, reason)
-
-
-def _chain(first: list[str], rest: Iterable[list[str]]) -> Iterator[list[str]]:
-    yield first
-    yield from rest
 
 
 def _count_facts(count: Count, disposition: str, as_of: str) -> RowFacts:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from calendar import monthrange
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import NamedTuple
 
 from bot.core.screening import doj_layout as at
 from bot.core.screening.charges import Charge, classify
@@ -57,16 +56,11 @@ def is_felony(row: list[str]) -> bool:
     return status == "FELONY" or (not status and row[at.OFFENSE_TOC].strip().upper() == "F")
 
 
-class Conviction(NamedTuple):
-    county: str
-    section: str  # the section as written, description dropped
-    charge: Charge
-    level: str
-    disposition: str
-    dob: str
+#: A read conviction (a plain tuple: one is made per conviction and unpacked at once):
+#: county, section as written (description dropped), charge, level, disposition date, dob.
+Conviction = tuple[str, str, Charge, str, str, str]
 
 
-@lru_cache(maxsize=1 << 16)
 def _charge(written: str) -> tuple[str, Charge]:
     try:
         return clean_section(written), classify(written)
@@ -74,10 +68,20 @@ def _charge(written: str) -> tuple[str, Charge]:
         raise RowError(f"code section {written.strip()!r} {error}") from None
 
 
-def conviction(row: list[str]) -> Conviction:
-    """A conviction row's values, checked; ``RowError`` names the first that fails."""
-    if not row[at.SUBJECT_ID].strip():
-        raise RowError("SUBJECT_ID is empty")
+#: county, section as written (description dropped), charge, level.
+Kind = tuple[str, str, Charge, str]
+
+
+def _kind(row: list[str]) -> Kind:
+    county = row[at.STP_ORI_CNTY_NAME].strip().upper()
+    if not county:
+        raise RowError("STP_ORI_CNTY_NAME is empty")
+    section, charge = _charge(code_section(row))
+    return county, section, charge, "felony" if is_felony(row) else "misdemeanor"
+
+
+def _dates(row: list[str]) -> tuple[str, str]:
+    """The disposition date and the date of birth (``""`` when not given), checked."""
     try:
         disposition = doj_date(row[at.STP_EVENT_DATE])
     except ValueError as error:
@@ -92,12 +96,36 @@ def conviction(row: list[str]) -> Conviction:
             raise RowError(f"PRI_DOB {error}") from None  # a date of birth is never shown
         if dob > disposition:
             raise RowError("PRI_DOB is after STP_EVENT_DATE")
-    county = row[at.STP_ORI_CNTY_NAME].strip().upper()
-    if not county:
-        raise RowError("STP_ORI_CNTY_NAME is empty")
-    section, charge = _charge(code_section(row))
-    level = "felony" if is_felony(row) else "misdemeanor"
-    return Conviction(county, section, charge, level, disposition, dob)
+    return disposition, dob
+
+
+class ConvictionReader:
+    """Reads conviction rows. A file repeats a few thousand (county, charge, level) spellings over
+    millions of rows: each is checked in full once and remembered by the fields it came from."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[tuple[str, str, str, str, str], Kind] = {}
+
+    def read(self, row: list[str]) -> Conviction:
+        """A conviction row's values, checked; ``RowError`` names the first that fails."""
+        if not row[at.SUBJECT_ID].strip():
+            raise RowError("SUBJECT_ID is empty")
+        disposition, dob = _dates(row)
+        offense = row[at.OFFENSE_DESCR]
+        stripped = offense.strip()
+        comment = row[at.COMMENT_TEXT] if not stripped or stripped.upper() == COMMENT_MARKER else ""
+        key = (
+            offense,
+            comment,
+            row[at.STP_ORI_CNTY_NAME],
+            row[at.CONV_STAT_DESCR],
+            row[at.OFFENSE_TOC],
+        )
+        kind = self._kinds.get(key)
+        if kind is None:
+            kind = self._kinds[key] = _kind(row)
+        county, section, charge, level = kind
+        return county, section, charge, level, disposition, dob
 
 
 class Sentence:

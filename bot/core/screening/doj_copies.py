@@ -12,13 +12,14 @@ results in input order beside the rows they belong to; nothing but the results i
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 from bot.core.eligibility import FACT_IDS
 from bot.core.screening import doj_layout as at
 from bot.core.screening.bulk import PROGRESS_EVERY, Input, OnProgress
-from bot.core.screening.cells import SafeWriter
+from bot.core.screening.cells import FORMULA_STARTS, SafeWriter
 from bot.core.screening.results import Result, yes_or_blank
 
 #: The facts a decision was made on, as the court copy shows them (the county is the one chosen).
@@ -54,22 +55,69 @@ def case_number(row: Sequence[str]) -> str:
     return row[at.FE_NUM_CRT_CASE].strip() or row[at.OFN].strip()
 
 
-class _Rows:
-    """Every record of one input with its line, going on past lines the CSV reader rejects (they
-    were reported as bad rows in the first pass, and are left out of the copy)."""
-
-    def __init__(self, lines: Iterable[str]) -> None:
-        self.reader = csv.reader(lines)
-
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        reader = self.reader
-        while True:
-            try:
-                for row in reader:
-                    yield reader.line_num, row
-                return
-            except csv.Error:
+def records(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Each record's text (line ending dropped) and the line it ends on, as ``csv.reader`` counts
+    them: a record goes on over line breaks inside quotes (an odd number of quotes so far)."""
+    line = 0
+    pending = ""
+    for text in lines:
+        line += 1
+        if pending:
+            pending += text
+            if pending.count('"') % 2:
                 continue
+            text, pending = pending, ""
+        elif text.count('"') % 2:
+            pending = text
+            continue
+        yield line, text.rstrip("\r\n")
+    if pending:
+        yield line, pending.rstrip("\r\n")
+
+
+#: A cell of a raw record that may start with a formula character (maybe quoted); a false alarm
+#: (a comma inside quotes) only sends the record the slow, exact way.
+_RISKY_CELL = re.compile(r',"?[=+\-@\t\r]')
+_RISKY_START = tuple(quote + start for quote in ("", '"') for start in FORMULA_STARTS)
+
+
+#: Plain records written to the court copy in one go.
+COPY_BATCH = 512
+
+
+def _parsed(record: str) -> list[str]:
+    return next(csv.reader([record]), [])
+
+
+class _Copy:
+    """The court copy: most rows are copied as they are (checked at C speed, never re-parsed);
+    a screened row, or one with a cell a spreadsheet could run, is parsed and written cell by
+    cell."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.writer = SafeWriter(stream)
+        self.blanks = "," * len(ELIGIBILITY_COLUMNS) + "\r\n"
+        self.waiting: list[str] = []  # plain records, written a batch at a time
+        self.writer.writerow(COURT_COLUMNS)
+
+    def plain(self, record: str) -> None:
+        if record.startswith(_RISKY_START) or _RISKY_CELL.search(record):
+            self.flush()
+            self.writer.writerow(_parsed(record) + [""] * len(ELIGIBILITY_COLUMNS))
+            return
+        self.waiting.append(record)
+        if len(self.waiting) >= COPY_BATCH:
+            self.flush()
+
+    def screened(self, row: list[str], result: Result) -> None:
+        self.flush()
+        self.writer.writerow(row + eligibility(result))
+
+    def flush(self) -> None:
+        if self.waiting:
+            self.stream.write(self.blanks.join(self.waiting) + self.blanks)
+            self.waiting.clear()
 
 
 def write_copies(
@@ -80,21 +128,19 @@ def write_copies(
     on_progress: OnProgress | None = None,
 ) -> None:
     """Write the court copy and the condensed list (either may be ``None``) from the same inputs
-    ``screen`` read, and its results in the order it gave them."""
-    court_writer = SafeWriter(court) if court is not None else None
+    ``screen`` read, and its results in the order it gave them. Header rows and blank lines are
+    left out of the copy (it has one header of its own)."""
+    copy = _Copy(court) if court is not None else None
     condensed_writer = SafeWriter(condensed) if condensed is not None else None
-    if court_writer is not None:
-        court_writer.writerow(COURT_COLUMNS)
     if condensed_writer is not None:
         condensed_writer.writerow(CONDENSED_COLUMNS)
-    blanks = [""] * len(ELIGIBILITY_COLUMNS)
     pending = iter(results)
     waiting = next(pending, None)
     lines_before = 0
     for source, (_name, lines) in enumerate(inputs):
         line = 0
-        for line, row in _Rows(lines):
-            if not row or (line == 1 and at.is_header(row)):
+        for line, record in records(lines):
+            if not record or (line == 1 and record.upper().startswith(at.HEADER_START)):
                 continue
             result = None
             while waiting is not None and (waiting.source, waiting.line) <= (source, line):
@@ -102,11 +148,12 @@ def write_copies(
                     result = waiting
                 waiting = next(pending, None)
             if result is None:
-                if court_writer is not None:
-                    court_writer.writerow(row + blanks)
+                if copy is not None:
+                    copy.plain(record)
             else:
-                if court_writer is not None:
-                    court_writer.writerow(row + eligibility(result))
+                row = _parsed(record)
+                if copy is not None:
+                    copy.screened(row, result)
                 if condensed_writer is not None:
                     condensed_writer.writerow(_condensed(row, result))
             if on_progress is not None and not line % PROGRESS_EVERY:
@@ -114,6 +161,8 @@ def write_copies(
         lines_before += line
         if on_progress is not None:
             on_progress(lines_before)
+    if copy is not None:
+        copy.flush()
 
 
 def _condensed(row: Sequence[str], result: Result) -> list[str]:
