@@ -12,7 +12,6 @@ results in input order beside the rows they belong to; nothing but the results i
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
@@ -75,10 +74,24 @@ def records(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
         yield line, pending.rstrip("\r\n")
 
 
-#: A cell of a raw record that may start with a formula character (maybe quoted); a false alarm
-#: (a comma inside quotes) only sends the record the slow, exact way.
-_RISKY_CELL = re.compile(r',"?[=+\-@\t\r]')
 _RISKY_START = tuple(quote + start for quote in ("", '"') for start in FORMULA_STARTS)
+
+
+def may_hold_formula(record: str) -> bool:
+    """Whether a raw record may have a cell a spreadsheet could run: one of the formula
+    characters anywhere but ``-``, or ``-`` starting a cell (maybe quoted). A false alarm only
+    sends the record the slow, exact way (``SafeWriter``); substring tests are much faster here
+    than a regular expression (which stops at each of the 95 commas)."""
+    return (
+        "=" in record
+        or "+" in record
+        or "@" in record
+        or "\t" in record
+        or "\r" in record
+        or ",-" in record
+        or ',"-' in record
+        or record.startswith(_RISKY_START)
+    )
 
 
 #: Plain records written to the court copy in one go.
@@ -102,7 +115,7 @@ class _Copy:
         self.writer.writerow(COURT_COLUMNS)
 
     def plain(self, record: str) -> None:
-        if record.startswith(_RISKY_START) or _RISKY_CELL.search(record):
+        if may_hold_formula(record):
             self.flush()
             self.writer.writerow(_parsed(record) + [""] * len(ELIGIBILITY_COLUMNS))
             return
