@@ -34,7 +34,10 @@ def doj_date(text: str) -> str:
     if len(text) != 8 or not text.isdigit():
         raise ValueError("is not a date (YYYYMMDD)")
     iso = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    date.fromisoformat(iso)  # ValueError for February 30
+    try:
+        date.fromisoformat(iso)
+    except ValueError:
+        raise ValueError("is not a date (YYYYMMDD)") from None
     if iso < FIRST_DATE:
         raise ValueError("is before 1900")
     return iso
