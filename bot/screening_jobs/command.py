@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TextIO
 
 import click
 from flask.cli import with_appcontext
@@ -58,17 +58,19 @@ class _Terminal:
     """Progress on standard error when it is a terminal: the share of the work done, rows read,
     rows a second and the time left. Bad rows wait until the bar is done."""
 
-    def __init__(self, files: InputFiles, passes: int) -> None:
+    def __init__(self, files: InputFiles, passes: int, stream: TextIO | None = None) -> None:
         self.files = files
+        stream = stream or sys.stderr
         self.bar = (
             click.progressbar(
                 length=max(1, files.size * passes),
                 label="Screening",
-                file=sys.stderr,
+                file=stream,
                 show_eta=True,
                 item_show_func=lambda words: words,
+                update_min_steps=0,  # redraw on every note, even when no byte moved
             )
-            if sys.stderr.isatty()
+            if stream.isatty()
             else None
         )
         self.started = time.monotonic()
