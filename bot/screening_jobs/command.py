@@ -102,9 +102,7 @@ class _Terminal:
             click.echo(message, err=True)
 
 
-def _run(
-    files: InputFiles, out: Path, file_format: str, as_of: date, county: str
-) -> Summary:
+def _run(files: InputFiles, out: Path, file_format: str, as_of: date, county: str) -> Summary:
     doj = file_format == DOJ
     terminal = _Terminal(files, 2 if doj else 1)
     kept: list[Result] = []
@@ -230,7 +228,9 @@ def screen_command(
         return
     names = ", ".join(str(source) for source in sources)
     written = ", ".join(str(path) for path in _outputs(out, chosen))
-    click.echo(f"Screened {names} ({chosen}) for {county} as of {day.isoformat()}; wrote {written}.")
+    click.echo(
+        f"Screened {names} ({chosen}) for {county} as of {day.isoformat()}; wrote {written}."
+    )
     for line in summary.lines():
         click.echo(line)
 

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from tests.support.apps import make_app
 from bot.core.screening import RESULT_COLUMNS
 from bot.core.screening.doj_layout import FIELDS as DOJ_FIELDS
+from tests.support.apps import make_app
 from tests.support.screening_files import conviction, csv_text, doj_row, doj_text
 
 SUMMARY_KEYS = [
@@ -206,7 +206,16 @@ def test_a_doj_file_is_told_by_its_shape_and_gets_its_court_copy_and_condensed_l
     assert "(doj)" in result.stdout
     assert _csv(out) == [
         [*RESULT_COLUMNS, "deceased"],
-        ["doj.csv", "1", "S1", "11360 HS", "2010-05-01", "dismiss", "only_conviction_completed", ""],
+        [
+            "doj.csv",
+            "1",
+            "S1",
+            "11360 HS",
+            "2010-05-01",
+            "dismiss",
+            "only_conviction_completed",
+            "",
+        ],
     ]
     court = _csv(tmp_path / "results-court.csv")
     assert len(court) == 3 and court[1][len(DOJ_FIELDS) + 1] == "dismiss"

@@ -41,10 +41,11 @@ RECORDS = csv_text(
     ]
 )
 RESULTS = [
-    ["person_id", "code_section", "disposition_date", "outcome", "reason"],
-    ["P1", "11359 HS", "2010-05-01", "review", "possible_disqualifier"],
-    ["P2", "11357(B) HS", "2010-05-01", "dismiss", "possession"],
+    ["file", "line", "person_id", "code_section", "disposition_date", "outcome", "reason"],
+    ["records.csv", "2", "P1", "11359 HS", "2010-05-01", "review", "possible_disqualifier"],
+    ["records.csv", "4", "P2", "11357(B) HS", "2010-05-01", "dismiss", "possession"],
 ]
+NO_SECTION = {"convictions": 0, "dismiss": 0, "reduce": 0, "review": 0, "not_eligible": 0}
 SUMMARY = {
     "county": "SACRAMENTO",
     "as_of": "2025-06-30",
@@ -56,6 +57,17 @@ SUMMARY = {
     "people": 2,
     "people_cleared": 1,
     "bad_rows": 1,
+    "by_section": {
+        "11357": {**NO_SECTION, "convictions": 1, "dismiss": 1},
+        "11358": NO_SECTION,
+        "11359": {**NO_SECTION, "convictions": 1, "review": 1},
+        "11360": NO_SECTION,
+    },
+    "felony_convictions": 1,
+    "people_with_relief": 1,
+    "people_no_felony": 0,
+    "people_no_conviction_7_years": 0,
+    "earliest_conviction": "2010-05-01",
 }
 NOT_UTF8 = "The file is not CSV text in UTF-8"
 PAGE = "/staff/screen"
@@ -191,8 +203,26 @@ def test_the_chart_has_a_bar_and_a_table_row_for_every_outcome(app, da):
         ("Not eligible under Prop 64", 0),
     ):
         assert f'<tr><th scope="row">{words}</th><td class="number">{count}</td></tr>' in html
-    assert html.count('<g class="bar">') == 4
+    assert html.count('<g class="bar">') == 8  # four outcomes, four code sections
     assert '<th scope="col" class="number">Convictions</th>' in html
+
+
+def test_the_summary_shows_the_figures_by_code_section_as_a_table_and_a_chart(app, da):
+    html = da.page(f"{PAGE}/{screened(app, da)}")
+    assert '<th scope="row">HS 11357</th>' in html
+    assert (
+        '<th scope="row">HS 11359</th>\n        <td class="number">1</td>\n        '
+        '<td class="number">0</td><td class="number">0</td><td class="number">1</td>'
+        '<td class="number">0</td>'
+    ) in html
+    assert '<tr><th scope="row">HS 11358</th><td class="number">0</td></tr>' in html  # chart
+    for words, figure in (
+        ("Felony convictions among them", "1"),
+        ("Earliest conviction screened", "2010-05-01"),
+        ("People with a conviction dismissed or reduced", "1"),
+        ("People with a felony whose record would be left with no felony", "0"),
+    ):
+        assert f'<th scope="row">{words}</th><td class="number">{figure}</td>' in html
 
 
 def test_the_job_page_shows_progress_and_reloads_itself_while_the_job_runs(app, da):
@@ -202,11 +232,14 @@ def test_the_job_page_shows_progress_and_reloads_itself_while_the_job_runs(app, 
     assert "Waiting to start" in html
     with app.app_context():
         assert screen_jobs.mark_running(job_id)
+    set_job(app, job_id, started_at=clock.now() - timedelta(seconds=10))
+    with app.app_context():
         screen_jobs.note_progress(job_id, 1234, 400)
     html = da.page(f"{PAGE}/{job_id}")
     assert '<meta http-equiv="refresh" content="2">' in html
     assert '<progress max="100" value="40"' in html
-    assert "40% of the file read (1,234 lines)" in html
+    # 1,234 lines in 10 seconds; 400 of 1,000 bytes in 10 seconds leaves 15 seconds.
+    assert "40% done (1,234 lines read, 123 lines a second); about 15 s left." in html
 
 
 def test_a_run_that_stopped_reporting_shows_as_failed_and_the_chore_marks_it(app, da):

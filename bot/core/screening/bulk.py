@@ -92,7 +92,10 @@ class _Reading:
         self._convictions = doj.ConvictionReader()
 
     def read(
-        self, source: int, reader: CsvReader, take: Callable[[int, CsvReader], None],
+        self,
+        source: int,
+        reader: CsvReader,
+        take: Callable[[int, CsvReader], None],
         on_progress: OnProgress | None,
     ) -> None:
         """Take every row; a line the CSV reader rejects is a bad row, and reading goes on."""
@@ -291,8 +294,16 @@ def _decide(reading: _Reading, on_result: OnResult | None) -> None:
         if on_result is not None:
             on_result(
                 Result(
-                    source, names[source], line, person.id, section, disposition, outcome,
-                    reason, facts, person.deceased,
+                    source,
+                    names[source],
+                    line,
+                    person.id,
+                    section,
+                    disposition,
+                    outcome,
+                    reason,
+                    facts,
+                    person.deceased,
                 )
             )
     summary.convictions = len(reading.kept)

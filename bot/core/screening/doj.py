@@ -29,7 +29,7 @@ SEX_OFFENDER_REGISTRATION = "290"
 
 @lru_cache(maxsize=1 << 16)
 def doj_date(text: str) -> str:
-    """A ``YYYYMMDD`` date as ``YYYY-MM-DD``; ``ValueError`` when it is not a real date from 1900."""
+    """A ``YYYYMMDD`` date as ``YYYY-MM-DD``; ``ValueError`` unless a real date from 1900 on."""
     text = text.strip()
     if len(text) != 8 or not text.isdigit():
         raise ValueError("is not a date (YYYYMMDD)")

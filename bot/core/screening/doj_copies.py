@@ -133,6 +133,48 @@ class _Copy:
             self.waiting.clear()
 
 
+class _Writing:
+    """The second pass: each record beside its result, if it has one (both come in input order)."""
+
+    def __init__(
+        self, results: Iterable[Result], court: IO[str] | None, condensed: IO[str] | None
+    ) -> None:
+        self.copy = _Copy(court) if court is not None else None
+        self.condensed = SafeWriter(condensed) if condensed is not None else None
+        if self.condensed is not None:
+            self.condensed.writerow(CONDENSED_COLUMNS)
+        self.pending = iter(results)
+        self.waiting = next(self.pending, None)
+
+    def result_at(self, source: int, line: int) -> Result | None:
+        """The result of the record ending on this line, if any (passing those before it)."""
+        found = None
+        while self.waiting is not None and (self.waiting.source, self.waiting.line) <= (
+            source,
+            line,
+        ):
+            if (self.waiting.source, self.waiting.line) == (source, line):
+                found = self.waiting
+            self.waiting = next(self.pending, None)
+        return found
+
+    def record(self, source: int, line: int, record: str) -> None:
+        result = self.result_at(source, line)
+        if result is None:
+            if self.copy is not None:
+                self.copy.plain(record)
+            return
+        row = _parsed(record)
+        if self.copy is not None:
+            self.copy.screened(row, result)
+        if self.condensed is not None:
+            self.condensed.writerow(_condensed(row, result))
+
+    def finish(self) -> None:
+        if self.copy is not None:
+            self.copy.flush()
+
+
 def write_copies(
     inputs: Iterable[Input],
     results: Iterable[Result],
@@ -143,39 +185,19 @@ def write_copies(
     """Write the court copy and the condensed list (either may be ``None``) from the same inputs
     ``screen`` read, and its results in the order it gave them. Header rows and blank lines are
     left out of the copy (it has one header of its own)."""
-    copy = _Copy(court) if court is not None else None
-    condensed_writer = SafeWriter(condensed) if condensed is not None else None
-    if condensed_writer is not None:
-        condensed_writer.writerow(CONDENSED_COLUMNS)
-    pending = iter(results)
-    waiting = next(pending, None)
+    writing = _Writing(results, court, condensed)
     lines_before = 0
     for source, (_name, lines) in enumerate(inputs):
         line = 0
         for line, record in records(lines):
-            if not record or (line == 1 and record.upper().startswith(at.HEADER_START)):
-                continue
-            result = None
-            while waiting is not None and (waiting.source, waiting.line) <= (source, line):
-                if (waiting.source, waiting.line) == (source, line):
-                    result = waiting
-                waiting = next(pending, None)
-            if result is None:
-                if copy is not None:
-                    copy.plain(record)
-            else:
-                row = _parsed(record)
-                if copy is not None:
-                    copy.screened(row, result)
-                if condensed_writer is not None:
-                    condensed_writer.writerow(_condensed(row, result))
+            if record and not (line == 1 and record.upper().startswith(at.HEADER_START)):
+                writing.record(source, line, record)
             if on_progress is not None and not line % PROGRESS_EVERY:
                 on_progress(lines_before + line)
         lines_before += line
         if on_progress is not None:
             on_progress(lines_before)
-    if copy is not None:
-        copy.flush()
+    writing.finish()
 
 
 def _condensed(row: Sequence[str], result: Result) -> list[str]:
@@ -188,5 +210,3 @@ def _condensed(row: Sequence[str], result: Result) -> list[str]:
         result.reason,
         yes_or_blank(result.deceased),
     ]
-
-

@@ -26,7 +26,7 @@ from tests.support.screening_files import (
     run_inputs,
 )
 
-FORMULAS = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
+FORMULAS = ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"]
 
 
 def parse(text: str) -> list[list[str]]:
@@ -68,16 +68,32 @@ def test_results_start_with_the_input_file_and_line_in_both_formats():
     ]
     doj = run_doj([doj_row("S1", offense="11360 HS-SELL/ETC MARIJ")])
     assert results_csv(doj, deceased=True) == [
-        ["file", "line", "person_id", "code_section", "disposition_date", "outcome", "reason",
-         "deceased"],
-        ["doj.csv", "2", "S1", "11360 HS", "2010-05-01", "dismiss", "only_conviction_completed",
-         ""],
+        [
+            "file",
+            "line",
+            "person_id",
+            "code_section",
+            "disposition_date",
+            "outcome",
+            "reason",
+            "deceased",
+        ],
+        [
+            "doj.csv",
+            "2",
+            "S1",
+            "11360 HS",
+            "2010-05-01",
+            "dismiss",
+            "only_conviction_completed",
+            "",
+        ],
     ]
 
 
 def test_no_formula_in_a_person_id_survives_into_the_results():
     run = run_inputs([("x.csv", csv_text([conviction('=HYPERLINK("http://evil")', "11357 HS")]))])
-    assert results_csv(run)[1][2] == "'=HYPERLINK(\"http://evil\")"
+    assert results_csv(run)[1][2] == '\'=HYPERLINK("http://evil")'
     doj = run_doj([doj_row("@SUM(1)")])
     assert results_csv(doj, deceased=True)[1][2] == "'@SUM(1)"
 
@@ -93,19 +109,33 @@ def copies(files: list[tuple[str, str]]) -> tuple[list[list[str]], list[list[str
 def test_the_court_copy_is_every_input_row_with_eligibility_on_each_screened_conviction():
     rows = [
         doj_row("S1", "001001001", step="ARREST/DETAINED/CITED", disposition=""),
-        doj_row("S1", "001002001", offense="11359 HS-POSSESS FOR SALE", sent_length="1",
-                sent_unit="Y"),
-        doj_row("S1", "001002001", offense="11359 HS-POSSESS FOR SALE", sent_length="2",
-                sent_unit="M"),
+        doj_row(
+            "S1", "001002001", offense="11359 HS-POSSESS FOR SALE", sent_length="1", sent_unit="Y"
+        ),
+        doj_row(
+            "S1", "001002001", offense="11359 HS-POSSESS FOR SALE", sent_length="2", sent_unit="M"
+        ),
         doj_row("S2", "001002001", offense="459 PC-BURGLARY"),
     ]
-    court, condensed = copies([("part1.csv", doj_text(rows[:2])), ("part2.csv", doj_text(rows[2:]))])
+    court, condensed = copies(
+        [("part1.csv", doj_text(rows[:2])), ("part2.csv", doj_text(rows[2:]))]
+    )
     assert court[0] == list(COURT_COLUMNS)
     blanks = [""] * len(ELIGIBILITY_COLUMNS)
     assert court[1] == rows[0] + blanks
     assert court[2] == rows[1] + [
-        "11359 HS", "dismiss", "only_conviction_completed", "",
-        "possession_for_sale", "2010", "21_plus", "felony", "no", "completed", "yes", "no",
+        "11359 HS",
+        "dismiss",
+        "only_conviction_completed",
+        "",
+        "possession_for_sale",
+        "2010",
+        "21_plus",
+        "felony",
+        "no",
+        "completed",
+        "yes",
+        "no",
     ]
     assert court[3:] == [rows[2] + blanks, rows[3] + blanks]  # the second header is left out
     assert condensed == [
@@ -122,16 +152,17 @@ def test_the_condensed_case_number_falls_back_to_the_offense_number():
 
 
 def test_no_formula_survives_into_the_court_copy_or_the_condensed_list():
-    risky = doj_row("=1+1", offense="--11359 HS--", comment="=HYPERLINK(\"http://evil\")")
-    plain = doj_row("S2", "001001001", step="ARREST", disposition="", offense="-5",
-                    comment="@SUM(A1)")
+    risky = doj_row("=1+1", offense="--11359 HS--", comment='=HYPERLINK("http://evil")')
+    plain = doj_row(
+        "S2", "001001001", step="ARREST", disposition="", offense="-5", comment="@SUM(A1)"
+    )
     tab = doj_row("S3", "001001001", step="ARREST", disposition="", offense="\tx")
     court, condensed = copies([("doj.csv", doj_text([risky, plain, tab]))])
     every_cell = [cell for row in court + condensed for cell in row]
     assert not [cell for cell in every_cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
     at = FIELDS.index
     assert court[1][at("SUBJECT_ID")] == "'=1+1"
-    assert court[1][at("COMMENT_TEXT")] == "'=HYPERLINK(\"http://evil\")"
+    assert court[1][at("COMMENT_TEXT")] == '\'=HYPERLINK("http://evil")'
     assert court[2][at("OFFENSE_DESCR")] == "'-5"
     assert court[3][at("OFFENSE_DESCR")] == "'\tx"
     assert condensed[1][:3] == ["'=1+1", "10F01234", "11359 HS"]

@@ -232,8 +232,12 @@ def _gogen_figures(every: list[Row], results: list, as_of: date) -> dict[str, ob
     for person in {row.person for row in every}:
         theirs = [n for n, row in enumerate(every) if row.person == person]
         # An unreadable row might be a felony or recent: it is never relieved.
-        felonies = [n for n in theirs if LEVELS[every[n].level] == "felony" or not every[n].section[3]]
-        recent = [n for n in theirs if every[n].disposition > seven_years_ago or not every[n].section[3]]
+        felonies = [
+            n for n in theirs if LEVELS[every[n].level] == "felony" or not every[n].section[3]
+        ]
+        recent = [
+            n for n in theirs if every[n].disposition > seven_years_ago or not every[n].section[3]
+        ]
         no_felony += bool(felonies) and all(n in relieved for n in felonies)
         no_recent += bool(recent) and all(n in dismissed for n in recent)
     screened = [every[n] for n in decided]
