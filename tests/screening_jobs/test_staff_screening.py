@@ -11,6 +11,7 @@ import io
 import logging
 import os
 import time
+import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ from bot.storage.db import db
 from bot.storage.screening_jobs import ACTIVE, ScreeningJob
 from bot.storage.staff import AuditEvent, staff_by_email
 from tests.support.apps import make_app, release
-from tests.support.screening_files import conviction, csv_text
+from tests.support.screening_files import conviction, csv_text, doj_row, doj_text
 from tests.support.staff import Staff, csrf_token
 
 RECORDS = csv_text(
@@ -569,3 +570,122 @@ def test_runs_that_went_quiet_or_expired_do_not_count_against_the_limit(app, da,
     assert wait_for(app, job_id).status == "done"
     assert stored_job(app, stopped)["status"] == "queued"
     assert stored_job(app, overdue)["status"] == "queued"
+
+
+def upload_files(staff: Staff, files: list[tuple[str, str]], **fields: str) -> TestResponse:
+    """Post several files at once, as a browser does for a file input with ``multiple``."""
+    form: dict[str, object] = {"as_of": "2025-06-30", "county": "Sacramento", **fields}
+    form["csrf_token"] = csrf_token(staff.page(PAGE))
+    form["file"] = [(io.BytesIO(text.encode("utf-8")), name) for name, text in files]
+    return staff.client.post(PAGE, data=form, content_type="multipart/form-data")
+
+
+DOJ_PARTS = [
+    (
+        "doj-part1.csv",
+        doj_text(
+            [
+                doj_row("S1", offense="11360 HS-SELL/ETC MARIJ", sent_length="20", sent_unit="Y"),
+                doj_row(
+                    '=HYPERLINK("http://evil")', offense="--11357 HS--", conv_stat="MISDEMEANOR"
+                ),
+            ]
+        ),
+    ),
+    (
+        "doj-part2.csv",
+        doj_text(
+            [doj_row("S1", "002002001", offense="459 PC-BURGLARY", event_date="20200101")],
+            header=False,
+        ),
+    ),
+]
+
+
+def test_the_parts_of_a_doj_file_are_screened_as_one_run_and_downloaded_as_a_zip(
+    app, da, upload_dir
+):
+    job_id = started(upload_files(da, DOJ_PARTS))
+    job = wait_for(app, job_id)
+    assert (job.status, job.input_format, job.files) == ("done", "doj", 2)
+    html = da.page(f"{PAGE}/{job_id}")
+    assert "DOJ research file, 2 files" in html
+    assert "court-copy.csv" in html
+    summary = da.get(f"{PAGE}/{job_id}/summary.json").get_json()
+    assert (summary["convictions"], summary["reduce"], summary["dismiss"]) == (2, 1, 1)
+
+    download = da.get(f"{PAGE}/{job_id}/results.csv")
+    assert download.status_code == 200
+    assert download.mimetype == "application/zip"
+    assert download.headers["Content-Disposition"].endswith('-results.zip"')
+    with zipfile.ZipFile(io.BytesIO(download.get_data())) as archive:
+        assert archive.namelist() == ["results.csv", "court-copy.csv", "condensed.csv"]
+        files = {name: _parsed_csv(archive.read(name)) for name in archive.namelist()}
+    assert files["results.csv"][1:] == [
+        [
+            "doj-part1.csv",
+            "2",
+            "S1",
+            "11360 HS",
+            "2010-05-01",
+            "reduce",
+            "recent_convictions",
+            "",
+        ],
+        [
+            "doj-part1.csv",
+            "3",
+            '\'=HYPERLINK("http://evil")',
+            "11357 HS",
+            "2010-05-01",
+            "dismiss",
+            "possession",
+            "",
+        ],
+    ]
+    assert len(files["court-copy.csv"]) == 4  # a header and the three rows
+    assert files["condensed.csv"][1][:3] == ["S1", "10F01234", "11360 HS"]
+    every_cell = [cell for rows in files.values() for row in rows for cell in row]
+    assert not [cell for cell in every_cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert stored_results(app, job_id) is None
+    assert list(upload_dir.iterdir()) == []
+
+
+def _parsed_csv(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_files_in_two_formats_or_not_in_the_chosen_one_are_explained_on_the_form(
+    app, da, upload_dir
+):
+    mixed = upload_files(da, [("records.csv", RECORDS), DOJ_PARTS[0]])
+    assert mixed.status_code == 400
+    assert "not all in one format" in mixed.get_data(as_text=True)
+    forced = upload_files(da, [("records.csv", RECORDS)], file_format="doj")
+    assert forced.status_code == 400
+    assert "records.csv is not a DOJ research file" in forced.get_data(as_text=True)
+    assert list(upload_dir.iterdir()) == []
+
+
+def test_a_doj_file_can_be_chosen_by_hand_and_runs_show_their_progress_in_both_passes(app, da):
+    job_id = started(upload_files(da, DOJ_PARTS[:1], file_format="doj"))
+    assert wait_for(app, job_id).status == "done"
+    queued = queued_job(app, da.email, size=1000)
+    set_job(app, queued, input_format="doj", status="running", started_at=clock.now())
+    with app.app_context():
+        screen_jobs.note_progress(queued, 10, 1000)  # read once: half the work
+    assert '<progress max="100" value="50"' in da.page(f"{PAGE}/{queued}")
+
+
+def test_every_upload_of_a_stopped_run_is_swept_up(app, da, upload_dir):
+    stopped = queued_job(app, da.email)
+    set_job(app, stopped, updated_at=clock.now() - timedelta(minutes=11))
+    upload_dir.mkdir(exist_ok=True)
+    parts = [upload_dir / f"{stopped}.csv", upload_dir / f"{stopped}.2.csv"]
+    an_hour_ago = time.time() - 3600
+    for path in parts:
+        path.write_text(RECORDS, encoding="utf-8")
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    with app.app_context():
+        assert chores.tidy(clock.now()).removed == 2
+    assert list(upload_dir.iterdir()) == []
