@@ -217,7 +217,9 @@ def _person(rng: random.Random, number: int, writer: Writer, budget: int) -> Per
         for number_, charge in enumerate(charges, 1):  # the court step
             written += _court_count(rng, person, writer, cycle, number_, charge, county, court_day)
     if rng.random() < 0.01:
-        writer.write(_row(person, STP_TYPE_DESCR="REGISTRATION", OFFENSE_DESCR="290 PC-SEX OFFENDER"))
+        writer.write(
+            _row(person, STP_TYPE_DESCR="REGISTRATION", OFFENSE_DESCR="290 PC-SEX OFFENDER")
+        )
         person.registered = True
     elif rng.random() < 0.01:  # a drug registration: not PC 290
         writer.write(_row(person, STP_TYPE_DESCR="REGISTRATION", OFFENSE_DESCR="11590 HS-DRUG REG"))
@@ -342,7 +344,9 @@ def twin_rows(person: Person) -> list[list[str]]:
     ]
     if person.registered:
         long_ago = ((person.dob or date(1955, 1, 1)) + timedelta(days=18 * 366)).isoformat()
-        rows.append([person.subject, dob, "YOLO", REGISTRATION_TWIN, "felony", long_ago, long_ago, "", ""])
+        rows.append(
+            [person.subject, dob, "YOLO", REGISTRATION_TWIN, "felony", long_ago, long_ago, "", ""]
+        )
     return rows
 
 

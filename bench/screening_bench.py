@@ -65,7 +65,9 @@ def _generate(rows: int, seed: int, path: Path, file_format: str) -> None:
 def _wrong_outcomes(results: Path, expected: Path) -> int:
     """How many DOJ results differ from the generator's answers (or are missing or extra)."""
     with expected.open(newline="") as stream:
-        wanted = {(r["file"], r["line"]): (r["outcome"], r["reason"]) for r in csv.DictReader(stream)}
+        wanted = {
+            (r["file"], r["line"]): (r["outcome"], r["reason"]) for r in csv.DictReader(stream)
+        }
     with results.open(newline="") as stream:
         got = {(r["file"], r["line"]): (r["outcome"], r["reason"]) for r in csv.DictReader(stream)}
     return sum(1 for key in wanted.keys() | got.keys() if wanted.get(key) != got.get(key))
