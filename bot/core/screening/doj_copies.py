@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from typing import IO
 
 from bot.core.eligibility import FACT_IDS
@@ -54,24 +55,45 @@ def case_number(row: Sequence[str]) -> str:
     return row[at.FE_NUM_CRT_CASE].strip() or row[at.OFN].strip()
 
 
+def _plain_quotes(text: str) -> bool:
+    """Whether the line's quotes, if any, each open a field at its start and close it at its end
+    (``a,"DOE,PAT",b``): then the line is one record, as ``csv.reader`` reads it."""
+    start = text.find('"')
+    while start != -1:
+        if start and text[start - 1] != ",":
+            return False
+        end = text.find('"', start + 1)
+        if end == -1 or text[end + 1 : end + 2] not in (",", "\r", "\n", ""):
+            return False  # a field over several lines, a doubled quote, a stray one
+        start = text.find('"', end + 1)
+    return True
+
+
+def _taking(first: str, source: Iterator[str], taken: list[str]) -> Iterator[str]:
+    """``first``, then lines of ``source`` as a reader asks for them, noted in ``taken``."""
+    yield first
+    for following in source:
+        taken.append(following)
+        yield following
+
+
 def records(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
-    """Each record's text (line ending dropped) and the line it ends on, as ``csv.reader`` counts
-    them: a record goes on over line breaks inside quotes (an odd number of quotes so far)."""
+    """Each record's text (line ending dropped) and the line it ends on, exactly as
+    ``csv.reader`` counts them (so the second pass meets each result on its row): a usual line is
+    a record by itself; any other is handed to ``csv.reader``, which takes the lines it needs."""
+    source = iter(lines)
     line = 0
-    pending = ""
-    for text in lines:
+    for text in source:
         line += 1
-        if pending:
-            pending += text
-            if pending.count('"') % 2:
-                continue
-            text, pending = pending, ""
-        elif text.count('"') % 2:
-            pending = text
+        if _plain_quotes(text):
+            yield line, text.rstrip("\r\n")
             continue
-        yield line, text.rstrip("\r\n")
-    if pending:
-        yield line, pending.rstrip("\r\n")
+        taken = [text]
+        # A bad row in the first pass too (csv.Error): the copy keeps the lines it took.
+        with suppress(csv.Error):
+            next(csv.reader(_taking(text, source, taken)), None)
+        line += len(taken) - 1
+        yield line, "".join(taken).rstrip("\r\n")
 
 
 _RISKY_START = tuple(quote + start for quote in ("", '"') for start in FORMULA_STARTS)

@@ -177,3 +177,25 @@ def test_a_field_over_several_lines_keeps_the_copy_in_step_with_the_lines():
     court, _ = copies([("doj.csv", text)])
     assert court[1][FIELDS.index("COMMENT_TEXT")] == "first\nsecond"
     assert court[2][len(FIELDS) + 1] == "dismiss"
+
+
+@pytest.mark.parametrize(
+    ("raw", "read"),
+    [
+        ('a stray " quote', 'a stray " quote'),  # inside an unquoted field: a character
+        ('"a ""doubled"" quote"', 'a "doubled" quote'),
+        ('"over\nthree\nlines"', "over\nthree\nlines"),
+        ('"over two\r\nlines, with a comma"', "over two\r\nlines, with a comma"),
+    ],
+)
+def test_the_copy_meets_each_result_on_its_row_whatever_the_quotes(raw, read):
+    note = doj_row("S1", "001001001", step="ARREST", disposition="", comment="NOTE-HERE")
+    text = doj_text([note, doj_row("S1", "001002001")]).replace("NOTE-HERE", raw)
+    run = run_inputs([("doj.csv", text)], file_format="doj")
+    court, condensed = copies([("doj.csv", text)])
+    (result,) = run.results
+    assert len(court) == 3
+    assert court[1][FIELDS.index("COMMENT_TEXT")] == read
+    assert court[2][FIELDS.index("SUBJECT_ID")] == "S1"
+    assert court[2][len(FIELDS) + 1] == result.outcome == "dismiss"
+    assert condensed[1][0] == "S1"
