@@ -73,16 +73,17 @@ class _Terminal:
             if stream.isatty()
             else None
         )
-        self.started = time.monotonic()
         self.waiting: list[str] = []
 
     def progress(self, label: str) -> OnProgress | None:
+        """``on_progress`` for one pass over the files (its lines a second are its own)."""
         bar = self.bar
         if bar is None:
             return None
+        started = time.monotonic()
 
         def update(lines: int) -> None:
-            seconds = max(time.monotonic() - self.started, 1e-6)
+            seconds = max(time.monotonic() - started, 1e-6)
             words = f"{label}: {lines:,} lines, {lines / seconds:,.0f} lines/s"
             bar.update(self.files.bytes_read() - bar.pos, words)
 
