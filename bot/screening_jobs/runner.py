@@ -242,14 +242,15 @@ class _Progress:
         self.bytes_read = bytes_read
         self.write = write
         self.kept: list[Result] | None = None  # a DOJ run keeps its results for its copies
-        self.rows = 0
+        self.rows = 0  # lines read in the first pass: the run's figure
+        self.shown = 0  # lines gone through in every pass so far: the page's pace
         self.results = 0
         self.saved_at = time.monotonic()
         self.bad_rows: list[str] = []
 
     def lines(self, line: int) -> None:
         """``on_progress``: ``line`` lines read, the header included."""
-        self.rows = max(0, line - 1)
+        self.rows = self.shown = max(0, line - 1)
         self._note()
 
     def result(self, result: Result) -> None:
@@ -266,15 +267,16 @@ class _Progress:
         if len(self.bad_rows) < BAD_ROWS_KEPT:
             self.bad_rows.append(f"{file}: line {line}: {reason}")
 
-    def copied(self, _line: int) -> None:
-        """``on_progress`` of a DOJ run's second pass: only the bytes move on."""
+    def copied(self, line: int) -> None:
+        """``on_progress`` of a DOJ run's second pass, which reads the lines again."""
+        self.shown = self.rows + line
         self._note()
 
     def _note(self) -> None:
         now = time.monotonic()
         if now - self.saved_at >= SAVE_EVERY:
             self.saved_at = now
-            screen_jobs.note_progress(self.job_id, self.rows, self.bytes_read())
+            screen_jobs.note_progress(self.job_id, self.shown, self.bytes_read())
 
 
 def _screen(
