@@ -1,7 +1,6 @@
-"""bulk screening of several input files and formats: a job knows its format, how many files it
-read and when its run started
+"""bulk screening of several input files and formats
 
-``input_format`` is ``csv`` (ours) or ``doj`` (the DOJ research file, whose results download is a
+A job knows its format, how many files it read and when its run started: ``input_format`` is ``csv`` (ours) or ``doj`` (the DOJ research file, whose results download is a
 zip holding the results, the court copy and the condensed list); ``files`` how many files were
 uploaded as one run; ``started_at`` when a worker took the job, so pages can show rows a second
 and the time left.
