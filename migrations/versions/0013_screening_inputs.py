@@ -1,9 +1,10 @@
 """bulk screening of several input files and formats
 
-A job knows its format, how many files it read and when its run started: ``input_format`` is ``csv`` (ours) or ``doj`` (the DOJ research file, whose results download is a
-zip holding the results, the court copy and the condensed list); ``files`` how many files were
-uploaded as one run; ``started_at`` when a worker took the job, so pages can show rows a second
-and the time left.
+A job knows its format, how many files it read and when its run started. ``input_format`` is
+``csv`` (ours) or ``doj`` (the DOJ research file, whose results download is a zip holding the
+results, the court copy and the condensed list); ``files`` how many files were uploaded as one
+run; ``started_at`` when a worker took the job, so pages can show rows a second and the time
+left.
 
 Revision ID: 0013
 Revises: 0012
