@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from bot.screening_jobs.runner import upload_dir
 from bot.storage import screening_jobs as screen_jobs
@@ -24,20 +25,26 @@ class Tidied:
 
 
 def remove_leftovers(now: datetime) -> int:
-    """Delete uploads that outlived their run (a worker stopped mid-run); how many."""
+    """Delete uploads that outlived their run (a worker stopped mid-run); how many files.
+
+    An upload is named after its job (``<job>.csv``, then ``<job>.2.csv`` for a second file).
+    """
     cutoff = (now - screen_jobs.STALE).timestamp()
-    old = {}
+    old: dict[str, list[Path]] = {}
     for path in upload_dir().glob("*.csv"):
         try:
             if path.stat().st_mtime < cutoff:
-                old[path.stem] = path
+                old.setdefault(path.name.split(".", 1)[0], []).append(path)
         except FileNotFoundError:
             continue
     running = screen_jobs.active_ids(list(old))
-    for job_id, path in old.items():
+    removed = 0
+    for job_id, paths in old.items():
         if job_id not in running:
-            path.unlink(missing_ok=True)
-    return len(old) - len(running)
+            for path in paths:
+                path.unlink(missing_ok=True)
+            removed += len(paths)
+    return removed
 
 
 def tidy(now: datetime) -> Tidied:

@@ -1,9 +1,10 @@
-"""Bulk screening's commands: ``screen`` a court record file, and ``screen-expire`` old jobs.
+"""Bulk screening's commands: ``screen`` court record files, and ``screen-expire`` old jobs.
 
-``flask --app app screen INPUT.csv --out RESULTS.csv`` is thin on purpose: it opens files, draws
-progress and prints; the decisions are in ``screen``. Standard output carries only the summary
-(with ``--json``, exactly one JSON object); bad rows and the progress bar go to standard error,
-the bar only when that is a terminal.
+``flask --app app screen A.csv [B.csv ...] --out RESULTS.csv`` is thin on purpose: it opens
+files, draws progress and prints; the decisions are in ``screen``. Standard output carries only
+the summary (with ``--json``, exactly one JSON object); bad rows and the progress bar go to
+standard error, the bar only when that is a terminal. A DOJ run also writes the court copy and
+the condensed list beside the results (``RESULTS-court.csv``, ``RESULTS-condensed.csv``).
 
 ``flask --app app screen-expire`` runs the staff pages' chores (``chores.tidy``).
 """
@@ -14,20 +15,21 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TextIO
 
 import click
 from flask.cli import with_appcontext
 
 from bot import clock
-from bot.core.screening.bulk import DEFAULT_COUNTY, OnProgress, normalize_county, screen
-from bot.core.screening.files import open_records
-from bot.core.screening.records import HeaderError
-from bot.core.screening.results import ResultsWriter
+from bot.core.screening import CSV, DOJ, FORMATS, HeaderError, Result, ResultsWriter, screen
+from bot.core.screening.bulk import DEFAULT_COUNTY, OnProgress, normalize_county
+from bot.core.screening.doj_copies import write_copies
+from bot.core.screening.files import InputFiles, detect_format
 from bot.core.screening.summary import Summary
 from bot.screening_jobs import chores
 
@@ -47,26 +49,48 @@ def _output(path: Path) -> Iterator[IO[str]]:
         raise
 
 
-class _Terminal:
-    """Progress on standard error when it is a terminal; bad rows wait until the bar is done."""
+def beside(out: Path, kind: str) -> Path:
+    """A DOJ run's other files, next to the results: ``results-court.csv``."""
+    return out.with_name(f"{out.stem}-{kind}{out.suffix or '.csv'}")
 
-    def __init__(self, size: int, bytes_read: Callable[[], int]) -> None:
+
+class _Terminal:
+    """Progress on standard error when it is a terminal: the share of the work done, rows read,
+    rows a second and the time left. Bad rows wait until the bar is done."""
+
+    def __init__(self, files: InputFiles, passes: int, stream: TextIO | None = None) -> None:
+        self.files = files
+        stream = stream or sys.stderr
         self.bar = (
-            click.progressbar(length=size, label="Screening", file=sys.stderr)
-            if sys.stderr.isatty()
+            click.progressbar(
+                length=max(1, files.size * passes),
+                label="Screening",
+                file=stream,
+                show_eta=True,
+                item_show_func=lambda words: words,
+                update_min_steps=0,  # redraw on every note, even when no byte moved
+            )
+            if stream.isatty()
             else None
         )
-        self.bytes_read = bytes_read
         self.waiting: list[str] = []
 
-    def progress(self) -> OnProgress | None:
+    def progress(self, label: str) -> OnProgress | None:
+        """``on_progress`` for one pass over the files (its lines a second are its own)."""
         bar = self.bar
         if bar is None:
             return None
-        return lambda _rows: bar.update(self.bytes_read() - bar.pos)
+        started = time.monotonic()
 
-    def bad_row(self, line: int, reason: str) -> None:
-        message = f"line {line}: {reason}"
+        def update(lines: int) -> None:
+            seconds = max(time.monotonic() - started, 1e-6)
+            words = f"{label}: {lines:,} lines, {lines / seconds:,.0f} lines/s"
+            bar.update(self.files.bytes_read() - bar.pos, words)
+
+        return update
+
+    def bad_row(self, file: str, line: int, reason: str) -> None:
+        message = f"{file}: line {line}: {reason}"
         if self.bar is None:
             click.echo(message, err=True)
         else:
@@ -79,20 +103,38 @@ class _Terminal:
             click.echo(message, err=True)
 
 
-def _run(source: Path, out: Path, as_of: date, county: str) -> Summary:
-    with open_records(source) as (text, bytes_read), _output(out) as results:
-        terminal = _Terminal(source.stat().st_size, bytes_read)
-        try:
-            return screen(
-                text,
+def _run(files: InputFiles, out: Path, file_format: str, as_of: date, county: str) -> Summary:
+    doj = file_format == DOJ
+    terminal = _Terminal(files, 2 if doj else 1)
+    kept: list[Result] = []
+    try:
+        with _output(out) as results_file:
+            write = ResultsWriter(results_file, deceased=doj)
+
+            def on_result(result: Result) -> None:
+                write(result)
+                if doj:
+                    kept.append(result)
+
+            summary = screen(
+                files.inputs(),
                 as_of,
                 county,
-                on_progress=terminal.progress(),
+                file_format=file_format,
+                on_progress=terminal.progress("reading"),
                 on_bad_row=terminal.bad_row,
-                on_result=ResultsWriter(results),
+                on_result=on_result,
             )
-        finally:
-            terminal.finish()
+            if doj:
+                with ExitStack() as stack:
+                    court = stack.enter_context(_output(beside(out, "court")))
+                    condensed = stack.enter_context(_output(beside(out, "condensed")))
+                    write_copies(
+                        files.inputs(), kept, court, condensed, terminal.progress("writing")
+                    )
+        return summary
+    finally:
+        terminal.finish()
 
 
 def _out(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
@@ -108,9 +150,28 @@ def _county(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
         raise click.BadParameter(str(error)) from None
 
 
+def _format_of(sources: tuple[Path, ...], chosen: str | None) -> str:
+    """The chosen format, or the one every file's shape says; files that disagree are refused."""
+    if chosen is not None:
+        return chosen
+    found = {source: detect_format(source) for source in sources}
+    if len(set(found.values())) > 1:
+        listed = "; ".join(f"{source}: {kind}" for source, kind in found.items())
+        raise click.UsageError(f"the files are not all in one format ({listed}); see --format")
+    return next(iter(found.values()), CSV)
+
+
+def _outputs(out: Path, file_format: str) -> list[Path]:
+    return [out, beside(out, "court"), beside(out, "condensed")] if file_format == DOJ else [out]
+
+
 @click.command("screen")
 @click.argument(
-    "source", metavar="INPUT.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    "sources",
+    metavar="INPUT...",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
 @click.option(
     "--out",
@@ -118,6 +179,12 @@ def _county(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
     callback=_out,
     help="Where to write the Prop 64 rows with their outcome and reason.",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(FORMATS),
+    help="csv (ours) or doj (the DOJ research file). Default: told from the files' shape.",
 )
 @click.option(
     "--as-of",
@@ -133,24 +200,38 @@ def _county(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def screen_command(
-    source: Path, out: Path, as_of: datetime | None, county: str, as_json: bool
+    sources: tuple[Path, ...],
+    out: Path,
+    file_format: str | None,
+    as_of: datetime | None,
+    county: str,
+    as_json: bool,
 ) -> None:
-    """Screen a court record CSV for Prop 64 relief with the residents' rules."""
+    """Screen court record files (several parts of one file in one run) for Prop 64 relief with
+    the residents' rules."""
     day = as_of.date() if as_of else datetime.now(clock.COUNTY_TIME).date()
-    if out.resolve() == source.resolve():
-        raise click.BadParameter("would overwrite INPUT.csv", param_hint="'--out'")
     try:
-        summary = _run(source, out, day, county)
+        chosen = _format_of(sources, file_format)
+        inputs = {source.resolve() for source in sources}
+        for path in _outputs(out, chosen):
+            if path.resolve() in inputs:
+                raise click.BadParameter(f"would overwrite the input {path}", param_hint="'--out'")
+        files = InputFiles([(source.name, source) for source in sources])
+        summary = _run(files, out, chosen, day, county)
     except HeaderError as error:
-        raise click.ClickException(f"{source}: {error}") from None
+        raise click.ClickException(str(error)) from None
     except UnicodeDecodeError:
-        raise click.ClickException(f"{source} is not UTF-8 text") from None
+        raise click.ClickException("an input file is not UTF-8 text") from None
     except OSError as error:
         raise click.ClickException(str(error)) from None
     if as_json:
         click.echo(json.dumps(summary.as_json()))
         return
-    click.echo(f"Screened {source} for {county} as of {day.isoformat()}; results in {out}.")
+    names = ", ".join(str(source) for source in sources)
+    written = ", ".join(str(path) for path in _outputs(out, chosen))
+    click.echo(
+        f"Screened {names} ({chosen}) for {county} as of {day.isoformat()}; wrote {written}."
+    )
     for line in summary.lines():
         click.echo(line)
 

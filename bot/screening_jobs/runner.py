@@ -1,7 +1,9 @@
 """Running a bulk screening job beside the web workers: the upload, the thread, its progress.
 
-The upload is saved to a private temporary file that the run's thread reads, and deleted as soon
-as the run has read it, however the run ends. Progress, results and summary go to the job's row
+The upload (one file, or several parts of one DOJ delivery) is saved to private temporary files
+that the run's thread reads, and deleted as soon as the run has read them, however the run ends.
+A CSV run's results are stored gzip-compressed; a DOJ run's as a zip of its results, its court
+copy and its condensed list. Progress, results and summary go to the job's row
 (``screen_jobs``), so whichever worker serves the progress page or a download has them. A thread
 is enough at this size; a worker that dies mid-run leaves a job that stops moving, which pages
 show as failed at once; the chores (``bot.screening_jobs.chores``) later write that down and
@@ -17,7 +19,8 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,8 +28,10 @@ from pathlib import Path
 from flask import Flask, current_app
 from werkzeug.datastructures import FileStorage
 
-from bot.core.screening import COLUMNS, HeaderError, Result, ResultsWriter, screen
-from bot.core.screening.files import open_records
+from bot.core.screening import COLUMNS, DOJ, HeaderError, Result, ResultsWriter, screen
+from bot.core.screening.doj_copies import write_copies
+from bot.core.screening.files import InputFiles
+from bot.core.screening.formats import CSV, detect
 from bot.core.screening.records import RowReader
 from bot.storage import screening_jobs as screen_jobs
 from bot.storage.staff import StaffUser
@@ -48,6 +53,18 @@ NOT_UTF8 = (
 EMPTY = "The file is empty. It needs a header row, then one row per conviction."
 NO_HEADER = "The first line is too long for a header row. Is this a CSV file?"
 BROKE = "Something went wrong on our side while screening the file. Please try again."
+MIXED = (
+    "The files are not all in one format: upload either DOJ research files or CSV files "
+    "with our columns, not both in one run."
+)
+NOT_DOJ = (
+    "{name} is not a DOJ research file: its first row has neither 95 fields nor a header "
+    "starting RECORD_ID."
+)
+#: The files of a DOJ run's download, inside its zip.
+ZIP_RESULTS = "results.csv"
+ZIP_COURT = "court-copy.csv"
+ZIP_CONDENSED = "condensed.csv"
 
 
 class UploadError(ValueError):
@@ -55,7 +72,10 @@ class UploadError(ValueError):
 
 
 def missing_columns(error: HeaderError) -> str:
-    return f"The file cannot be screened: {error}. It needs the columns {', '.join(COLUMNS)}."
+    return (
+        f"The file cannot be screened: {error}. It needs the columns {', '.join(COLUMNS)}, "
+        "or to be a DOJ research file (95 fields a row)."
+    )
 
 
 def upload_dir() -> Path:
@@ -73,8 +93,8 @@ def save_upload(upload: FileStorage, path: Path) -> int:
     return path.stat().st_size
 
 
-def header_problem(path: Path) -> str | None:
-    """What is wrong with the file, told at once from its first line; ``None`` if it may do."""
+def first_row(path: Path) -> list[str] | str:
+    """The file's first row, or what is wrong with the file, told at once from its start."""
     with path.open("rb") as handle:
         head = handle.read(HEADER_LIMIT)
     if not head.strip():
@@ -88,60 +108,104 @@ def header_problem(path: Path) -> str | None:
         first = lines[0].decode("utf-8-sig")
     except UnicodeDecodeError:
         return NOT_UTF8
-    try:
-        RowReader(next(csv.reader([first]), []))
-    except HeaderError as error:
-        return missing_columns(error)
-    return None
+    return next(csv.reader([first]), [])
 
 
-def start(user: StaffUser, upload: FileStorage, as_of: date, county: str, ip: str | None) -> str:
-    """Save the upload, create its job and start the run; the job's id, or ``UploadError``."""
+def file_format(path: Path, name: str, chosen: str | None) -> str:
+    """The file's format (the chosen one, or the one its shape says), or ``UploadError``."""
+    row = first_row(path)
+    if isinstance(row, str):
+        raise UploadError(row)
+    found = chosen or detect(row)
+    if found == DOJ and detect(row) != DOJ:
+        raise UploadError(NOT_DOJ.format(name=name))
+    if found == CSV:
+        try:
+            RowReader(row)
+        except HeaderError as error:
+            raise UploadError(missing_columns(error)) from None
+    return found
+
+
+def upload_name(upload: FileStorage, number: int) -> str:
+    """The name results show for an uploaded file (its base name, or ``file N``)."""
+    name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:200] or f"file {number}"
+
+
+def upload_path(job_id: str, number: int) -> Path:
+    """Where an upload waits: ``<job>.csv``, then ``<job>.2.csv``... (the chores read the job id
+    back from the name)."""
+    return upload_dir() / (f"{job_id}.csv" if number == 1 else f"{job_id}.{number}.csv")
+
+
+def start(
+    user: StaffUser,
+    uploads: Sequence[FileStorage],
+    as_of: date,
+    county: str,
+    ip: str | None,
+    chosen_format: str | None = None,
+) -> str:
+    """Save the uploads, create their job and start the run; the job's id, or ``UploadError``."""
     job_id = screen_jobs.new_job_id()
-    path = upload_dir() / f"{job_id}.csv"
+    files: list[tuple[str, Path]] = []
     try:
-        size = save_upload(upload, path)
-        problem = header_problem(path)
-        if problem is not None:
-            raise UploadError(problem)
-        screen_jobs.create(job_id, user, as_of, county, size, ip)
+        formats = set()
+        size = 0
+        for number, upload in enumerate(uploads, 1):
+            path = upload_path(job_id, number)
+            name = upload_name(upload, number)
+            files.append((name, path))
+            size += save_upload(upload, path)
+            formats.add(file_format(path, name, chosen_format))
+        if len(formats) > 1:
+            raise UploadError(MIXED)
+        (found,) = formats
+        screen_jobs.create(job_id, user, as_of, county, size, ip, found, len(files))
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         threading.Thread(
             target=_work,
-            args=(app, job_id, path, as_of, county),
+            args=(app, job_id, files, as_of, county, found),
             name=f"screening-{job_id[:8]}",
             daemon=True,
         ).start()
     except BaseException:
-        path.unlink(missing_ok=True)
+        for _, path in files:
+            path.unlink(missing_ok=True)
         raise
     return job_id
 
 
-def _work(app: Flask, job_id: str, path: Path, as_of: date, county: str) -> None:
+def _work(
+    app: Flask, job_id: str, files: list[tuple[str, Path]], as_of: date, county: str, kind: str
+) -> None:
     """The thread: one run, in an app context (and so a database session) of its own."""
     try:
         with app.app_context():
-            run(job_id, path, as_of, county)
+            run(job_id, files, as_of, county, kind)
     finally:
-        path.unlink(missing_ok=True)
+        for _, path in files:
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
 class Outcome:
-    summary: dict[str, int]
+    summary: dict[str, object]
     bad_rows: list[str]
     results: bytes
     rows: int
 
 
-def run(job_id: str, path: Path, as_of: date, county: str) -> None:
-    """Screen the uploaded file, then store its results and summary, or why it failed."""
+def run(
+    job_id: str, files: list[tuple[str, Path]], as_of: date, county: str, kind: str = CSV
+) -> None:
+    """Screen the uploaded files, then store their results and summary, or why it failed."""
     if not screen_jobs.mark_running(job_id):
         return
     started = time.monotonic()
     try:
-        outcome = _screen(job_id, path, as_of, county)
+        outcome = _screen(job_id, files, as_of, county, kind)
         screen_jobs.finish(job_id, outcome.summary, outcome.bad_rows, outcome.results, outcome.rows)
     except HeaderError as error:
         _fail(job_id, missing_columns(error))
@@ -153,6 +217,8 @@ def run(job_id: str, path: Path, as_of: date, county: str) -> None:
     else:
         fields = {
             "job": job_id[:8],
+            "format": kind,
+            "files": len(files),
             "lines": outcome.rows,
             "convictions": outcome.summary["convictions"],
             "bad_rows": outcome.summary["bad_rows"],
@@ -175,52 +241,93 @@ class _Progress:
         self.job_id = job_id
         self.bytes_read = bytes_read
         self.write = write
-        self.rows = 0
+        self.kept: list[Result] | None = None  # a DOJ run keeps its results for its copies
+        self.rows = 0  # lines read in the first pass: the run's figure
+        self.shown = 0  # lines gone through in every pass so far: the page's pace
         self.results = 0
         self.saved_at = time.monotonic()
         self.bad_rows: list[str] = []
 
     def lines(self, line: int) -> None:
         """``on_progress``: ``line`` lines read, the header included."""
-        self.rows = max(0, line - 1)
+        self.rows = self.shown = max(0, line - 1)
         self._note()
 
     def result(self, result: Result) -> None:
         """``on_result``: write the row, and keep the job moving while rows are decided."""
         self.write(result)
+        if self.kept is not None:
+            self.kept.append(result)
         self.results += 1
         if not self.results % RESULTS_PER_NOTE:
             self._note()
 
-    def bad_row(self, line: int, reason: str) -> None:
+    def bad_row(self, file: str, line: int, reason: str) -> None:
         """``on_bad_row``: the first few are kept to show staff (they name no one)."""
         if len(self.bad_rows) < BAD_ROWS_KEPT:
-            self.bad_rows.append(f"line {line}: {reason}")
+            self.bad_rows.append(f"{file}: line {line}: {reason}")
+
+    def copied(self, line: int) -> None:
+        """``on_progress`` of a DOJ run's second pass, which reads the lines again."""
+        self.shown = self.rows + line
+        self._note()
 
     def _note(self) -> None:
         now = time.monotonic()
         if now - self.saved_at >= SAVE_EVERY:
             self.saved_at = now
-            screen_jobs.note_progress(self.job_id, self.rows, self.bytes_read())
+            screen_jobs.note_progress(self.job_id, self.shown, self.bytes_read())
 
 
-def _screen(job_id: str, path: Path, as_of: date, county: str) -> Outcome:
-    """The run itself: results gzip-compressed in memory; the upload deleted once read."""
-    compressed = io.BytesIO()
+def _screen(
+    job_id: str, paths: list[tuple[str, Path]], as_of: date, county: str, kind: str
+) -> Outcome:
+    """The run itself: results compressed in memory; the uploads deleted once read."""
+    files = InputFiles(paths)
     try:
-        with (
-            open_records(path) as (text, bytes_read),
-            gzip.open(compressed, "wt", encoding="utf-8", newline="") as results,
-        ):
-            progress = _Progress(job_id, bytes_read, ResultsWriter(results))
-            summary = screen(
-                text,
-                as_of,
-                county,
-                on_progress=progress.lines,
-                on_bad_row=progress.bad_row,
-                on_result=progress.result,
-            )
+        if kind == DOJ:
+            return _screen_doj(job_id, files, as_of, county)
+        compressed = io.BytesIO()
+        with gzip.open(compressed, "wt", encoding="utf-8", newline="") as results:
+            progress = _Progress(job_id, files.bytes_read, ResultsWriter(results))
+            summary = _screen_files(files, progress, as_of, county, kind)
+        return Outcome(summary, progress.bad_rows, compressed.getvalue(), progress.rows)
     finally:
-        path.unlink(missing_ok=True)  # before the job says it is done
-    return Outcome(summary.as_json(), progress.bad_rows, compressed.getvalue(), progress.rows)
+        for _, path in paths:
+            path.unlink(missing_ok=True)  # before the job says it is done
+
+
+def _screen_files(
+    files: InputFiles, progress: _Progress, as_of: date, county: str, kind: str
+) -> dict[str, object]:
+    return screen(
+        files.inputs(),
+        as_of,
+        county,
+        file_format=kind,
+        on_progress=progress.lines,
+        on_bad_row=progress.bad_row,
+        on_result=progress.result,
+    ).as_json()
+
+
+def _zip_entry(archive: zipfile.ZipFile, name: str, large: bool = False) -> io.TextIOWrapper:
+    """A text entry written as it comes; ``large`` ones may pass 2 GiB (ZIP64)."""
+    entry = archive.open(name, "w", force_zip64=large)
+    return io.TextIOWrapper(entry, encoding="utf-8", newline="")
+
+
+def _screen_doj(job_id: str, files: InputFiles, as_of: date, county: str) -> Outcome:
+    """A DOJ run: results, then a second pass for the court copy (into the zip as it is written)
+    and the condensed list (small: held aside, then added)."""
+    compressed = io.BytesIO()
+    with zipfile.ZipFile(compressed, "w", zipfile.ZIP_DEFLATED) as archive:
+        with _zip_entry(archive, ZIP_RESULTS) as results:
+            progress = _Progress(job_id, files.bytes_read, ResultsWriter(results, deceased=True))
+            progress.kept = []
+            summary = _screen_files(files, progress, as_of, county, DOJ)
+        condensed = io.StringIO()
+        with _zip_entry(archive, ZIP_COURT, large=True) as court:
+            write_copies(files.inputs(), progress.kept, court, condensed, progress.copied)
+        archive.writestr(ZIP_CONDENSED, condensed.getvalue().encode("utf-8"))
+    return Outcome(summary, progress.bad_rows, compressed.getvalue(), progress.rows)

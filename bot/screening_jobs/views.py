@@ -23,14 +23,16 @@ from typing import ParamSpec, TypeVar
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import MultipleFileField
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
-from wtforms import DateField, StringField
+from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from bot import clock
-from bot.core.screening import COLUMNS, DEFAULT_COUNTY
+from bot.core.screening import COLUMNS, DEFAULT_COUNTY, DOJ
+from bot.core.screening.summary import SECTION_COUNTS, SECTIONS
 from bot.screening_jobs import runner as screen_runner
 from bot.staff import labels
 from bot.staff.auth import signed_in_user
@@ -93,8 +95,29 @@ def _county_name(value: str | None) -> str | None:
     return value.strip().upper() if value else value
 
 
+#: Files one run takes: a DOJ delivery in parts.
+MAX_FILES = 20
+FORMAT_CHOICES = [
+    SelectChoice("", "Tell from the file"),
+    SelectChoice("csv", "CSV with our columns"),
+    SelectChoice("doj", "DOJ research file"),
+]
+
+
+def _chosen_files(_form: FlaskForm, field: MultipleFileField) -> None:
+    chosen = [upload for upload in field.data or [] if upload and upload.filename]
+    if not chosen:
+        raise ValidationError("Choose a file.")
+    if len(chosen) > MAX_FILES:
+        raise ValidationError(f"Choose at most {MAX_FILES} files for one screening.")
+    field.data = chosen
+
+
 class ScreenForm(FlaskForm):
-    file = FileField("Court record file (CSV)", validators=[FileRequired("Choose a file.")])
+    file = MultipleFileField(
+        "Court record file (CSV), or the parts of a DOJ research file", validators=[_chosen_files]
+    )
+    file_format = SelectField("Format", choices=FORMAT_CHOICES, default="")
     as_of = DateField(
         "Screen as of",
         default=_today,
@@ -167,6 +190,7 @@ def screening_start() -> tuple[str, int] | BaseResponse:
             form.as_of.data,
             form.county.data,
             request.remote_addr,
+            form.file_format.data or None,
         )
     except screen_runner.UploadError as problem:
         return _upload_page(form, str(problem), 400)
@@ -181,9 +205,14 @@ def _job_or_404(job_id: str) -> JobView:
     return job
 
 
-def outcome_chart(summary: Mapping[str, int]) -> Chart:
+def _count(summary: Mapping[str, object], key: str) -> int:
+    value = summary.get(key, 0)
+    return value if isinstance(value, int) else 0
+
+
+def outcome_chart(summary: Mapping[str, object]) -> Chart:
     """The outcomes as a bar chart, every outcome shown even at zero."""
-    rows = [(words, summary.get(outcome, 0)) for outcome, words in labels.OUTCOMES.items()]
+    rows = [(words, _count(summary, outcome)) for outcome, words in labels.OUTCOMES.items()]
     counts = ", ".join(f"{words}: {count}" for words, count in rows)
     return Chart(
         "outcome",
@@ -195,13 +224,56 @@ def outcome_chart(summary: Mapping[str, int]) -> Chart:
     )
 
 
+def by_section(summary: Mapping[str, object]) -> dict[str, dict[str, int]]:
+    """The counts by code section, every section and count present (zero for older runs)."""
+    found = summary.get("by_section")
+    sections = found if isinstance(found, dict) else {}
+    return {
+        section: {key: _count(sections.get(section) or {}, key) for key in SECTION_COUNTS}
+        for section in SECTIONS.values()
+    }
+
+
+def section_chart(summary: Mapping[str, object]) -> Chart:
+    """Convictions by code section, every section shown even at zero."""
+    sections = by_section(summary)
+    rows = [(f"HS {section}", counts["convictions"]) for section, counts in sections.items()]
+    counts = ", ".join(f"{words}: {count}" for words, count in rows)
+    return Chart(
+        "section",
+        "Code section",
+        "Convictions by code section",
+        f"Prop 64 convictions screened, by code section. {counts}.",
+        rows,
+        count_heading="Convictions",
+    )
+
+
+def _duration(seconds: int | None) -> str | None:
+    if seconds is None:
+        return None
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+
 @bp.get("/screen/<job_id>")
 @screeners_only
 def screening_job(job_id: str) -> str:
-    """One run: its progress while it runs, then the summary, a chart and the downloads."""
+    """One run: its progress while it runs, then the summary, the charts and the downloads."""
     job = _job_or_404(job_id)
-    chart = outcome_chart(job.summary) if job.summary else None
-    return render_template("staff/screen_job.html", job=job, chart=chart, statuses=STATUSES)
+    charts = [outcome_chart(job.summary), section_chart(job.summary)] if job.summary else []
+    return render_template(
+        "staff/screen_job.html",
+        job=job,
+        charts=charts,
+        sections=by_section(job.summary) if job.summary else {},
+        time_left=_duration(job.seconds_left),
+        statuses=STATUSES,
+        outcome_words=labels.OUTCOMES,
+    )
 
 
 def _attachment(job: JobView, kind: str) -> dict[str, str]:
@@ -221,11 +293,14 @@ def _unzipped(results: bytes) -> Iterator[bytes]:
 def screening_results(job_id: str) -> BaseResponse:
     """The results CSV, once: it is erased from the server as it is handed over."""
     job = _job_or_404(job_id)
-    headers = _attachment(job, "results.csv")
+    doj = job.input_format == DOJ
+    headers = _attachment(job, "results.zip" if doj else "results.csv")
     results = screen_jobs.take_results(signed_in_user(), job.id, request.remote_addr)
     if results is None:
         flash(ERASED, "info")
         return redirect(url_for("staff.screening_job", job_id=job_id), 303)
+    if doj:  # the zip of the results, the court copy and the condensed list, as stored
+        return Response(results, mimetype="application/zip", headers=headers)
     return Response(_unzipped(results), mimetype="text/csv", headers=headers)
 
 

@@ -86,13 +86,19 @@ class ScreeningJob(Base):
     bytes_total: Mapped[int] = mapped_column(BigInteger, default=0)
     bytes_read: Mapped[int] = mapped_column(BigInteger, default=0)
     rows_read: Mapped[int] = mapped_column(default=0)
-    summary: Mapped[dict[str, int] | None] = mapped_column(JSON)
+    # The run's counts (``Summary.as_json``): numbers, the counts by code section, a date.
+    summary: Mapped[dict[str, object] | None] = mapped_column(JSON)
     # The first bad rows' messages (line and reason, nothing personal): erased with the results.
     bad_rows: Mapped[list[str] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
-    # Deferred: pages never load it, only the one download that also erases it.
+    # ``csv`` (ours) or ``doj``; how many files were uploaded as one run.
+    input_format: Mapped[str] = mapped_column(String(8), default="csv", server_default="csv")
+    files: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Deferred: pages never load it, only the one download that also erases it. A CSV run's
+    # results are a gzip-compressed CSV; a DOJ run's, a zip of its three files.
     results: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Moved on with every progress note: a run whose worker died stops moving (see ``STALE``).
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -142,26 +148,61 @@ class JobView:
     bytes_total: int
     bytes_read: int
     rows_read: int
-    summary: dict[str, int] | None
+    summary: dict[str, object] | None
     bad_rows: list[str] | None
     error: str | None
     created_at: datetime
     finished_at: datetime | None
     downloaded_at: datetime | None
     expires_at: datetime
+    input_format: str = "csv"
+    files: int = 1
+    started_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
 
     @property
+    def passes(self) -> int:
+        """Times the run reads the files: a DOJ run reads them again to write its copies."""
+        return 2 if self.input_format == "doj" else 1
+
+    @property
     def percent(self) -> int:
-        """How much of the file has been read, 0 to 100."""
+        """How much of the work (bytes to read, over every pass) is done, 0 to 100."""
         if self.status in (DONE, EXPIRED):
             return 100
         if not self.bytes_total:
             return 0
-        return min(100, self.bytes_read * 100 // self.bytes_total)
+        return min(100, self.bytes_read * 100 // (self.bytes_total * self.passes))
+
+    @property
+    def seconds_running(self) -> float:
+        """From the worker taking the job to its last progress note."""
+        if self.started_at is None or self.updated_at is None:
+            return 0.0
+        return max(
+            0.0, (clock.as_utc(self.updated_at) - clock.as_utc(self.started_at)).total_seconds()
+        )
+
+    @property
+    def rows_per_second(self) -> int | None:
+        """Lines read a second so far; ``None`` before there is anything to tell."""
+        seconds = self.seconds_running
+        if not self.rows_read or seconds < 1:
+            return None
+        return round(self.rows_read / seconds)
+
+    @property
+    def seconds_left(self) -> int | None:
+        """The time left at the pace so far; ``None`` before there is a pace."""
+        total = self.bytes_total * self.passes
+        seconds = self.seconds_running
+        if not self.bytes_read or seconds < 1 or not total:
+            return None
+        return max(0, round(seconds * (total - self.bytes_read) / self.bytes_read))
 
     @property
     def results_available(self) -> bool:
@@ -187,6 +228,10 @@ def view(job: ScreeningJob, now: datetime) -> JobView:
         finished_at=job.finished_at,
         downloaded_at=job.downloaded_at,
         expires_at=job.expires_at,
+        input_format=job.input_format,
+        files=job.files,
+        started_at=job.started_at,
+        updated_at=job.updated_at,
     )
 
 
@@ -231,9 +276,17 @@ def describe(job: ScreeningJob | JobView) -> str:
 
 
 def create(
-    job_id: str, owner: StaffUser, as_of: date, county: str, size: int, ip: str | None
+    job_id: str,
+    owner: StaffUser,
+    as_of: date,
+    county: str,
+    size: int,
+    ip: str | None,
+    input_format: str = "csv",
+    files: int = 1,
 ) -> None:
-    """A queued job for an upload of ``size`` bytes, and the upload in the audit trail."""
+    """A queued job for an upload of ``size`` bytes (``files`` files in ``input_format``), and the
+    upload in the audit trail."""
     now = clock.now()
     job = ScreeningJob(
         id=job_id,
@@ -244,13 +297,16 @@ def create(
         bytes_total=size,
         bytes_read=0,
         rows_read=0,
+        input_format=input_format,
+        files=files,
         created_at=now,
         updated_at=now,
         expires_at=now + EXPIRY,
     )
     with transaction():
         db.session.add(job)
-        add_audit_event(owner, "screen_upload", ip, f"{describe(job)}, {size} bytes")
+        upload = f"{files} {input_format.upper()} files" if files > 1 else input_format.upper()
+        add_audit_event(owner, "screen_upload", ip, f"{describe(job)}, {upload}, {size} bytes")
 
 
 def _update(job_id: str, statuses: Sequence[str], **values: object) -> int:
@@ -267,7 +323,7 @@ def _update(job_id: str, statuses: Sequence[str], **values: object) -> int:
 def mark_running(job_id: str) -> bool:
     """Note that a worker took the job; ``False`` if it is no longer queued."""
     with transaction():
-        return _update(job_id, (QUEUED,), status=RUNNING) > 0
+        return _update(job_id, (QUEUED,), status=RUNNING, started_at=clock.now()) > 0
 
 
 def note_progress(job_id: str, rows: int, bytes_read: int) -> None:
@@ -276,7 +332,7 @@ def note_progress(job_id: str, rows: int, bytes_read: int) -> None:
 
 
 def finish(
-    job_id: str, summary: dict[str, int], bad_rows: list[str], results: bytes, rows: int
+    job_id: str, summary: dict[str, object], bad_rows: list[str], results: bytes, rows: int
 ) -> None:
     """Store what the run found: the summary, the first bad rows and the results file."""
     with transaction():

@@ -51,7 +51,7 @@ def test_staff_upload_a_file_watch_it_finish_and_download_the_results(
     page.wait_for_selector("a.download-results", timeout=30_000)  # the page reloads itself
 
     assert page.locator(".screen-status").inner_text() == "Done"
-    assert page.locator("figure.chart svg g.bar").count() == 4
+    assert page.locator("figure.chart svg g.bar").count() == 8  # outcomes, code sections
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     page.screenshot(path=str(artifacts / "staff-screening-done.png"), full_page=True)
@@ -60,7 +60,7 @@ def test_staff_upload_a_file_watch_it_finish_and_download_the_results(
         page.locator("a.download-results").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
     assert list(csv.reader(io.StringIO(text)))[1:] == [
-        ["P1", "11357 HS", "2010-05-01", "dismiss", "possession"]
+        ["records.csv", "2", "P1", "11357 HS", "2010-05-01", "dismiss", "possession"]
     ]
     page.reload()
     assert "erased from the server" in page.locator(".erased").inner_text()

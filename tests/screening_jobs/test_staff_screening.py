@@ -11,6 +11,7 @@ import io
 import logging
 import os
 import time
+import zipfile
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +29,7 @@ from bot.storage.db import db
 from bot.storage.screening_jobs import ACTIVE, ScreeningJob
 from bot.storage.staff import AuditEvent, staff_by_email
 from tests.support.apps import make_app, release
-from tests.support.screening_files import conviction, csv_text
+from tests.support.screening_files import conviction, csv_text, doj_row, doj_text
 from tests.support.staff import Staff, csrf_token
 
 RECORDS = csv_text(
@@ -41,10 +42,11 @@ RECORDS = csv_text(
     ]
 )
 RESULTS = [
-    ["person_id", "code_section", "disposition_date", "outcome", "reason"],
-    ["P1", "11359 HS", "2010-05-01", "review", "possible_disqualifier"],
-    ["P2", "11357(B) HS", "2010-05-01", "dismiss", "possession"],
+    ["file", "line", "person_id", "code_section", "disposition_date", "outcome", "reason"],
+    ["records.csv", "2", "P1", "11359 HS", "2010-05-01", "review", "possible_disqualifier"],
+    ["records.csv", "4", "P2", "11357(B) HS", "2010-05-01", "dismiss", "possession"],
 ]
+NO_SECTION = {"convictions": 0, "dismiss": 0, "reduce": 0, "review": 0, "not_eligible": 0}
 SUMMARY = {
     "county": "SACRAMENTO",
     "as_of": "2025-06-30",
@@ -56,6 +58,17 @@ SUMMARY = {
     "people": 2,
     "people_cleared": 1,
     "bad_rows": 1,
+    "by_section": {
+        "11357": {**NO_SECTION, "convictions": 1, "dismiss": 1},
+        "11358": NO_SECTION,
+        "11359": {**NO_SECTION, "convictions": 1, "review": 1},
+        "11360": NO_SECTION,
+    },
+    "felony_convictions": 1,
+    "people_with_relief": 1,
+    "people_no_felony": 0,
+    "people_no_conviction_7_years": 0,
+    "earliest_conviction": "2010-05-01",
 }
 NOT_UTF8 = "The file is not CSV text in UTF-8"
 PAGE = "/staff/screen"
@@ -191,8 +204,26 @@ def test_the_chart_has_a_bar_and_a_table_row_for_every_outcome(app, da):
         ("Not eligible under Prop 64", 0),
     ):
         assert f'<tr><th scope="row">{words}</th><td class="number">{count}</td></tr>' in html
-    assert html.count('<g class="bar">') == 4
+    assert html.count('<g class="bar">') == 8  # four outcomes, four code sections
     assert '<th scope="col" class="number">Convictions</th>' in html
+
+
+def test_the_summary_shows_the_figures_by_code_section_as_a_table_and_a_chart(app, da):
+    html = da.page(f"{PAGE}/{screened(app, da)}")
+    assert '<th scope="row">HS 11357</th>' in html
+    assert (
+        '<th scope="row">HS 11359</th>\n        <td class="number">1</td>\n        '
+        '<td class="number">0</td><td class="number">0</td><td class="number">1</td>'
+        '<td class="number">0</td>'
+    ) in html
+    assert '<tr><th scope="row">HS 11358</th><td class="number">0</td></tr>' in html  # chart
+    for words, figure in (
+        ("Felony convictions among them", "1"),
+        ("Earliest conviction screened", "2010-05-01"),
+        ("People with a conviction dismissed or reduced", "1"),
+        ("People with a felony whose record would be left with no felony", "0"),
+    ):
+        assert f'<th scope="row">{words}</th><td class="number">{figure}</td>' in html
 
 
 def test_the_job_page_shows_progress_and_reloads_itself_while_the_job_runs(app, da):
@@ -202,11 +233,14 @@ def test_the_job_page_shows_progress_and_reloads_itself_while_the_job_runs(app, 
     assert "Waiting to start" in html
     with app.app_context():
         assert screen_jobs.mark_running(job_id)
+    set_job(app, job_id, started_at=clock.now() - timedelta(seconds=10))
+    with app.app_context():
         screen_jobs.note_progress(job_id, 1234, 400)
     html = da.page(f"{PAGE}/{job_id}")
     assert '<meta http-equiv="refresh" content="2">' in html
     assert '<progress max="100" value="40"' in html
-    assert "40% of the file read (1,234 lines)" in html
+    # 1,234 lines in 10 seconds; 400 of 1,000 bytes in 10 seconds leaves 15 seconds.
+    assert "40% done (1,234 lines read, 123 lines a second); about 15 s left." in html
 
 
 def test_a_run_that_stopped_reporting_shows_as_failed_and_the_chore_marks_it(app, da):
@@ -536,3 +570,122 @@ def test_runs_that_went_quiet_or_expired_do_not_count_against_the_limit(app, da,
     assert wait_for(app, job_id).status == "done"
     assert stored_job(app, stopped)["status"] == "queued"
     assert stored_job(app, overdue)["status"] == "queued"
+
+
+def upload_files(staff: Staff, files: list[tuple[str, str]], **fields: str) -> TestResponse:
+    """Post several files at once, as a browser does for a file input with ``multiple``."""
+    form: dict[str, object] = {"as_of": "2025-06-30", "county": "Sacramento", **fields}
+    form["csrf_token"] = csrf_token(staff.page(PAGE))
+    form["file"] = [(io.BytesIO(text.encode("utf-8")), name) for name, text in files]
+    return staff.client.post(PAGE, data=form, content_type="multipart/form-data")
+
+
+DOJ_PARTS = [
+    (
+        "doj-part1.csv",
+        doj_text(
+            [
+                doj_row("S1", offense="11360 HS-SELL/ETC MARIJ", sent_length="20", sent_unit="Y"),
+                doj_row(
+                    '=HYPERLINK("http://evil")', offense="--11357 HS--", conv_stat="MISDEMEANOR"
+                ),
+            ]
+        ),
+    ),
+    (
+        "doj-part2.csv",
+        doj_text(
+            [doj_row("S1", "002002001", offense="459 PC-BURGLARY", event_date="20200101")],
+            header=False,
+        ),
+    ),
+]
+
+
+def test_the_parts_of_a_doj_file_are_screened_as_one_run_and_downloaded_as_a_zip(
+    app, da, upload_dir
+):
+    job_id = started(upload_files(da, DOJ_PARTS))
+    job = wait_for(app, job_id)
+    assert (job.status, job.input_format, job.files) == ("done", "doj", 2)
+    html = da.page(f"{PAGE}/{job_id}")
+    assert "DOJ research file, 2 files" in html
+    assert "court-copy.csv" in html
+    summary = da.get(f"{PAGE}/{job_id}/summary.json").get_json()
+    assert (summary["convictions"], summary["reduce"], summary["dismiss"]) == (2, 1, 1)
+
+    download = da.get(f"{PAGE}/{job_id}/results.csv")
+    assert download.status_code == 200
+    assert download.mimetype == "application/zip"
+    assert download.headers["Content-Disposition"].endswith('-results.zip"')
+    with zipfile.ZipFile(io.BytesIO(download.get_data())) as archive:
+        assert archive.namelist() == ["results.csv", "court-copy.csv", "condensed.csv"]
+        files = {name: _parsed_csv(archive.read(name)) for name in archive.namelist()}
+    assert files["results.csv"][1:] == [
+        [
+            "doj-part1.csv",
+            "2",
+            "S1",
+            "11360 HS",
+            "2010-05-01",
+            "reduce",
+            "recent_convictions",
+            "",
+        ],
+        [
+            "doj-part1.csv",
+            "3",
+            '\'=HYPERLINK("http://evil")',
+            "11357 HS",
+            "2010-05-01",
+            "dismiss",
+            "possession",
+            "",
+        ],
+    ]
+    assert len(files["court-copy.csv"]) == 4  # a header and the three rows
+    assert files["condensed.csv"][1][:3] == ["S1", "10F01234", "11360 HS"]
+    every_cell = [cell for rows in files.values() for row in rows for cell in row]
+    assert not [cell for cell in every_cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert stored_results(app, job_id) is None
+    assert list(upload_dir.iterdir()) == []
+
+
+def _parsed_csv(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+
+
+def test_files_in_two_formats_or_not_in_the_chosen_one_are_explained_on_the_form(
+    app, da, upload_dir
+):
+    mixed = upload_files(da, [("records.csv", RECORDS), DOJ_PARTS[0]])
+    assert mixed.status_code == 400
+    assert "not all in one format" in mixed.get_data(as_text=True)
+    forced = upload_files(da, [("records.csv", RECORDS)], file_format="doj")
+    assert forced.status_code == 400
+    assert "records.csv is not a DOJ research file" in forced.get_data(as_text=True)
+    assert list(upload_dir.iterdir()) == []
+
+
+def test_a_doj_file_can_be_chosen_by_hand_and_runs_show_their_progress_in_both_passes(app, da):
+    job_id = started(upload_files(da, DOJ_PARTS[:1], file_format="doj"))
+    assert wait_for(app, job_id).status == "done"
+    queued = queued_job(app, da.email, size=1000)
+    set_job(app, queued, input_format="doj", status="running", started_at=clock.now())
+    with app.app_context():
+        screen_jobs.note_progress(queued, 10, 1000)  # read once: half the work
+    assert '<progress max="100" value="50"' in da.page(f"{PAGE}/{queued}")
+
+
+def test_every_upload_of_a_stopped_run_is_swept_up(app, da, upload_dir):
+    stopped = queued_job(app, da.email)
+    set_job(app, stopped, updated_at=clock.now() - timedelta(minutes=11))
+    upload_dir.mkdir(exist_ok=True)
+    parts = [upload_dir / f"{stopped}.csv", upload_dir / f"{stopped}.2.csv"]
+    an_hour_ago = time.time() - 3600
+    for path in parts:
+        path.write_text(RECORDS, encoding="utf-8")
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    with app.app_context():
+        assert chores.tidy(clock.now()).removed == 2
+    assert list(upload_dir.iterdir()) == []

@@ -194,6 +194,61 @@ def test_every_screened_row_gets_the_residents_answer_to_its_facts(as_of_and_row
         "people": len(people),
         "people_cleared": _cleared(every, screened.results),
         "bad_rows": sum(1 for row in every if not row.section[3]),
+        **_gogen_figures(every, screened.results, as_of),
+    }
+
+
+SECTION_OF = {
+    "possession": "11357",
+    "cultivation": "11358",
+    "possession_for_sale": "11359",
+    "sale_transport": "11360",
+}
+
+
+def _years_before(day: date, years: int) -> date:
+    if (day.month, day.day) == (2, 29):
+        return date(day.year - years, 2, 28)
+    return date(day.year - years, day.month, day.day)
+
+
+def _gogen_figures(every: list[Row], results: list, as_of: date) -> dict[str, object]:
+    """The summary's figures beside the 2019 clearance's, counted the plain way."""
+    by_section = {
+        section: dict.fromkeys(("convictions", "dismiss", "reduce", "review", "not_eligible"), 0)
+        for section in SECTION_OF.values()
+    }
+    decided = {}
+    for result in results:
+        row = every[result.line - 2]
+        counts = by_section[SECTION_OF[row.section[1]]]
+        counts["convictions"] += 1
+        counts[result.outcome] += 1
+        decided[result.line - 2] = result.outcome
+    relieved = {n for n, outcome in decided.items() if outcome in ("dismiss", "reduce")}
+    dismissed = {n for n, outcome in decided.items() if outcome == "dismiss"}
+    seven_years_ago = _years_before(as_of, 7)
+    no_felony = no_recent = 0
+    for person in {row.person for row in every}:
+        theirs = [n for n, row in enumerate(every) if row.person == person]
+        # An unreadable row might be a felony or recent: it is never relieved.
+        felonies = [
+            n for n in theirs if LEVELS[every[n].level] == "felony" or not every[n].section[3]
+        ]
+        recent = [
+            n for n in theirs if every[n].disposition > seven_years_ago or not every[n].section[3]
+        ]
+        no_felony += bool(felonies) and all(n in relieved for n in felonies)
+        no_recent += bool(recent) and all(n in dismissed for n in recent)
+    screened = [every[n] for n in decided]
+    return {
+        "by_section": by_section,
+        "felony_convictions": sum(1 for row in screened if LEVELS[row.level] == "felony"),
+        "people_with_relief": len({every[n].person for n in relieved}),
+        "people_no_felony": no_felony,
+        "people_no_conviction_7_years": no_recent,
+        "earliest_conviction": min((row.disposition for row in screened), default=None)
+        and min(row.disposition for row in screened).isoformat(),
     }
 
 
