@@ -11,6 +11,7 @@ then reads the database and prints what was lost, duplicated or routed wrongly. 
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import signal
 import socket
@@ -176,7 +177,9 @@ class Resident(threading.Thread):
             self.report.requests_sent += 1
         try:
             return post(self.url, params)
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # A worker killed mid-answer cuts the connection, or the answer half-way
+            # (IncompleteRead): Twilio retries both, and so does this resident.
             return 0
 
     def run(self) -> None:
