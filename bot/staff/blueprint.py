@@ -18,7 +18,17 @@ from bot.staff import labels
 from bot.staff.auth import login_manager
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-OPEN_ENDPOINTS = frozenset({"staff.login"})
+#: Sign-in's own steps, and the one-time password link, which their visitor opens unsigned.
+OPEN_ENDPOINTS = frozenset(
+    {
+        "staff.login",
+        "staff.second_factor",
+        "staff.enrol",
+        "staff.provider_login",
+        "staff.provider_callback",
+        "staff.set_password",
+    }
+)
 
 
 @bp.before_request
@@ -36,9 +46,12 @@ def staff_words() -> dict[str, object]:
 
 
 @bp.errorhandler(TooManyRequests)
-def too_many_attempts(_error: TooManyRequests):
-    page = render_template("staff/too_many.html")
-    return page, 429, {"Retry-After": "60"}
+def too_many_attempts(error: TooManyRequests):
+    seconds = getattr(error, "retry_after", None) or 60
+    if not isinstance(seconds, int):
+        seconds = 60
+    page = render_template("staff/too_many.html", seconds=seconds)
+    return page, 429, {"Retry-After": str(seconds)}
 
 
 @bp.errorhandler(CSRFError)

@@ -21,17 +21,22 @@ from bot.storage.db import db
 AUTH_TOKEN = "test-auth-token"
 SECRET_KEY = "test-secret-key"
 PHONE_HASH_KEY = "test-phone-hash-key"
+AUDIT_KEY = "test-audit-key"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
 def make_app(database_url: str, **overrides: object) -> Flask:
-    """A testing app on ``database_url``: signed Twilio requests, rate limits off by default."""
+    """A testing app on ``database_url``: signed Twilio requests, rate limits off by default,
+    and a second factor for admins only (``REQUIRE_MFA`` is on outside development: the tests
+    about it turn it on)."""
     return create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": SECRET_KEY,
             "PHONE_HASH_KEY": PHONE_HASH_KEY,
+            "AUDIT_KEY": AUDIT_KEY,
+            "REQUIRE_MFA": False,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "TWILIO_SKIP_VALIDATION": False,
             "RATELIMIT_ENABLED": False,

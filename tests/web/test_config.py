@@ -45,8 +45,9 @@ def test_a_number_setting_that_is_not_a_number_is_explained(tmp_path):
 def test_serving_needs_the_secret_key_and_the_twilio_token():
     with pytest.raises(ConfigError, match="SECRET_KEY and TWILIO_AUTH_TOKEN"):
         check_required({"SECRET_KEY": None, "TWILIO_AUTH_TOKEN": None})
-    check_required({"SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t", "PHONE_HASH_KEY": "p"})
-    check_required({"SECRET_KEY": "s", "TWILIO_SKIP_VALIDATION": True, "PHONE_HASH_KEY": "p"})
+    keys = {"PHONE_HASH_KEY": "p", "AUDIT_KEY": "a"}
+    check_required({"SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t", **keys})
+    check_required({"SECRET_KEY": "s", "TWILIO_SKIP_VALIDATION": True, **keys})
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
