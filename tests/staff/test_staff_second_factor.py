@@ -41,7 +41,9 @@ def actions(app) -> list[str]:
 
 def test_require_mfa_is_on_everywhere_but_development(tmp_path):
     assert from_environment(tmp_path, env={})["REQUIRE_MFA"] is True
-    assert from_environment(tmp_path, env={"RECORD_CHECK_ENV": "development"})["REQUIRE_MFA"] is False
+    assert (
+        from_environment(tmp_path, env={"RECORD_CHECK_ENV": "development"})["REQUIRE_MFA"] is False
+    )
     both = {"RECORD_CHECK_ENV": "development", "REQUIRE_MFA": "1"}
     assert from_environment(tmp_path, env=both)["REQUIRE_MFA"] is True
 
