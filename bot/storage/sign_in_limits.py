@@ -9,7 +9,8 @@ its place back (``give_back``).
 
 Past its limit a count does not lock anyone out: it lets one more try through after a wait
 that doubles with every try past the limit (up to ``LONGEST_WAIT``), and it is forgotten after
-a whole period without failures. Keys are opaque (keyed hashes made by the caller).
+a whole period without failures once the last wait is over (so waiting is never a way to start
+afresh). Keys are opaque (keyed hashes made by the caller).
 """
 
 from __future__ import annotations
@@ -76,9 +77,11 @@ def take_try(limits: list[Limit], now: datetime) -> timedelta | None:
         longest = timedelta(0)
         for row in rows:
             limit = by_key[row.key]
-            quiet = now - clock.as_utc(row.last_failure_at) >= limit.period
             waited = row.next_try_at is None or clock.as_utc(row.next_try_at) <= now
-            if quiet and waited:
+            quiet_since = clock.as_utc(row.last_failure_at)
+            if row.next_try_at is not None:
+                quiet_since = max(quiet_since, clock.as_utc(row.next_try_at))
+            if now - quiet_since >= limit.period:  # a whole period with no failure: forgotten
                 row.failures, row.next_try_at = 0, None
             if row.failures >= limit.tries and not waited:
                 assert row.next_try_at is not None
