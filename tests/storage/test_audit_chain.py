@@ -110,7 +110,7 @@ def test_concurrent_writers_cannot_fork_the_chain(app):
     def writer() -> None:
         try:
             write(app, 10)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
 
     threads = [threading.Thread(target=writer) for _ in range(4)]
