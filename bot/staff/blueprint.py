@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
 from bot import clock
-from bot.staff import labels
+from bot.staff import labels, sessions
 from bot.staff.auth import login_manager
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -33,10 +33,17 @@ OPEN_ENDPOINTS = frozenset(
 
 @bp.before_request
 def require_sign_in():
-    """Send anyone not signed in (or since deactivated) to the sign-in page."""
-    if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
+    """Send anyone not signed in (or since deactivated) to the sign-in page, and a password
+    session that now needs a second factor it lacks (an account just made admin, or
+    ``REQUIRE_MFA`` turned on) back through sign-in to enrol."""
+    if request.endpoint in OPEN_ENDPOINTS:
         return None
-    return login_manager.unauthorized()
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if sessions.lacks_second_factor(current_user._get_current_object()):
+        sessions.sign_out(current_user._get_current_object())
+        return login_manager.unauthorized()
+    return None
 
 
 @bp.context_processor

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -50,6 +50,17 @@ def next_page() -> str:
 def factor_required(user: StaffUser) -> bool:
     """Admins always need a second factor; everyone else when ``REQUIRE_MFA`` is on."""
     return user.is_admin or bool(current_app.config["REQUIRE_MFA"])
+
+
+def lacks_second_factor(user: StaffUser) -> bool:
+    """A password session of an account that needs a second factor it has not set up."""
+    found = g.get("staff_session")
+    return (
+        found is not None
+        and found.method == staff_sessions.PASSWORD
+        and factor_required(user)
+        and not user.has_second_factor
+    )
 
 
 def _fresh_browser_session() -> None:

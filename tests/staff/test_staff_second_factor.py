@@ -172,3 +172,19 @@ def test_an_account_not_enrolled_is_shown_the_enrolment_again_not_the_code_page(
     with strict.app_context():
         user = db.session.scalars(select(StaffUser)).one()
         assert user.totp_secret is None
+
+
+def test_a_password_session_made_admin_must_enrol_before_its_next_page(app, admin, pd):
+    number = None
+    with app.app_context():
+        number = db.session.scalars(select(StaffUser.id).where(StaffUser.email == pd.email)).one()
+    admin.submit(
+        f"/staff/accounts/{number}",
+        {"office": "public_defender", "admin": "y"},
+        to=f"/staff/accounts/{number}/change",
+    )
+    response = pd.get("/staff/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/staff/login")
+    again = pd.submit("/staff/login", {"email": pd.email, "password": PASSWORD})
+    assert again.headers["Location"].endswith("/staff/login/enrol")
