@@ -111,13 +111,27 @@ def test_changing_office_and_role_takes_effect_and_is_audited(app, admin, pd, da
     number = user_id(app, pd.email)
     response = admin.submit(
         f"/staff/accounts/{number}",
-        {"office": "district_attorney", "admin": "y"},
+        {"office": "district_attorney"},
         to=f"/staff/accounts/{number}/change",
     )
     assert response.status_code == 303
-    assert da_inquiry in pd.page("/staff/")
+    assert da_inquiry in pd.page("/staff/")  # at once, in the session already open
+    admin.submit(
+        f"/staff/accounts/{number}",
+        {"office": "district_attorney", "admin": "y"},
+        to=f"/staff/accounts/{number}/change",
+    )
     changed = account(app, pd.email)
     assert (changed.office, changed.is_admin) == ("district_attorney", True)
+    with app.app_context():
+        details = list(
+            db.session.scalars(
+                select(AuditEvent.detail)
+                .where(AuditEvent.action == "account_change", AuditEvent.target_user_id == number)
+                .order_by(AuditEvent.id)
+            )
+        )
+    assert details == ["office public_defender -> district_attorney", "made admin"]
     assert ("account_change", user_id(app, admin.email), number) in audited(app)
 
 

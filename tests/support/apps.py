@@ -79,11 +79,21 @@ def postgres_schema(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
+#: Rows the migrations seed, put back after emptying: the audit chain's anchor, not yet sealed.
+SEEDED = (
+    "INSERT INTO audit_anchor (id, after_seq, after_mac, head_seq, head_mac, mac) "
+    "VALUES (1, 0, '', 0, '', '')",
+)
+
+
 def empty_tables(database_url: str) -> None:
     """Delete every row of every model's table, so the next test on this PostgreSQL schema
-    starts from nothing (the migrations' own table, alembic_version, is kept)."""
+    starts as a freshly migrated database (the migrations' own table, alembic_version, is kept,
+    and the rows they seed are put back)."""
     tables = ", ".join(f'"{name}"' for name in sorted(db.metadata.tables))
     engine = create_engine(database_url)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for statement in SEEDED:
+            connection.execute(text(statement))
     engine.dispose()

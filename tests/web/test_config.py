@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.web.config import ConfigError, check_required, from_environment
+from bot.web.config import ConfigError, check_required, check_safe, from_environment
 from tests.support.paths import ROOT
 
 
@@ -82,3 +82,29 @@ def test_db_upgrade_needs_no_secrets(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "fresh.db").exists()
+
+
+def test_openid_connect_over_plain_http_is_refused_outside_the_tests(tmp_path):
+    settings = from_environment(tmp_path, env={})
+    with pytest.raises(ConfigError, match="AUTHLIB_INSECURE_TRANSPORT"):
+        check_safe(settings, testing=False, env={"AUTHLIB_INSECURE_TRANSPORT": "1"})
+    check_safe(settings, testing=True, env={"AUTHLIB_INSECURE_TRANSPORT": "1"})
+    check_safe(settings, testing=False, env={})
+
+
+def test_half_an_identity_provider_or_no_way_in_at_all_is_refused(tmp_path):
+    half = from_environment(tmp_path, env={"OIDC_ISSUER": "https://login.example"})
+    with pytest.raises(ConfigError, match="all of OIDC_ISSUER, OIDC_CLIENT_ID"):
+        check_safe(half, testing=False, env={})
+    nobody = from_environment(tmp_path, env={"PASSWORD_LOGIN": "0"})
+    with pytest.raises(ConfigError, match="PASSWORD_LOGIN=0"):
+        check_safe(nobody, testing=False, env={})
+    provider = {
+        "PASSWORD_LOGIN": "0",
+        "OIDC_ISSUER": "https://login.example/",
+        "OIDC_CLIENT_ID": "id",
+        "OIDC_CLIENT_SECRET": "secret",
+    }
+    settings = from_environment(tmp_path, env=provider)
+    check_safe(settings, testing=False, env={})
+    assert settings["OIDC_ISSUER"] == "https://login.example"
