@@ -4,7 +4,9 @@ The authorization code flow with PKCE (S256); the provider's endpoints and keys 
 discovery at ``OIDC_ISSUER``. ``authlib`` keeps ``state``, the nonce and the PKCE verifier in
 the browser's (signed) session, refuses a callback whose ``state`` it did not issue, and checks
 the ID token's signature against the provider's keys; its issuer, audience, expiry and nonce
-are checked here as required claims. Who the person is, and whether they may sign in, is
+are checked here as required claims. Anything that does not check out (a forged or replayed
+callback, a token signed with another key, a provider that does not answer) is a page saying
+sign-in could not be completed, never an error. Who the person is, and whether they may sign in, is
 decided by ``bot.staff.identity`` from the token's claims.
 
 One ``authlib`` client per app (apps built side by side, in the tests, share nothing).
@@ -19,6 +21,7 @@ import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from flask import Flask, abort, current_app, redirect, render_template, session, url_for
+from joserfc.errors import JoseError
 from werkzeug.wrappers import Response
 
 from bot.staff import identity, sessions
@@ -42,7 +45,7 @@ def init_app(app: Flask) -> None:
         client_id=app.config["OIDC_CLIENT_ID"],
         client_secret=app.config["OIDC_CLIENT_SECRET"],
         server_metadata_url=f"{issuer}/.well-known/openid-configuration",
-        client_kwargs={"scope": SCOPES, "code_challenge_method": "S256", "timeout": 10},
+        client_kwargs={"scope": SCOPES, "code_challenge_method": "S256", "default_timeout": 10},
     )
 
 
@@ -90,7 +93,7 @@ def _verified_claims() -> tuple[dict[str, Any], str] | None:
                 "sub": {"essential": True},
             }
         )
-    except (requests.RequestException, AuthlibBaseError, ValueError, KeyError) as error:
+    except (requests.RequestException, AuthlibBaseError, JoseError, ValueError, KeyError) as error:
         log.warning("identity provider sign-in failed: %s", type(error).__name__)
         return None
     claims = token.get("userinfo")

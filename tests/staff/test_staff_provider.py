@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.storage.db import db
 from bot.storage.staff import AuditEvent, StaffUser
 from tests.support.apps import make_app
-from tests.support.provider import query_of
+from tests.support.provider import path_of, query_of
 from tests.support.staff import PASSWORD, Staff, create_staff, references_in
 
 GROUPS = {
@@ -251,4 +251,24 @@ def test_password_login_off_leaves_only_the_county_account(database_url, provide
     app.config["WTF_CSRF_ENABLED"] = False  # so the post reaches the view: it is not there
     response = staff.client.post("/staff/login", data={"email": staff.email, "password": PASSWORD})
     assert response.status_code == 404
+    assert staff.get("/staff/").status_code == 302
+
+
+def test_an_id_token_signed_with_another_key_is_refused(sso, provider, caplog):
+    """The provider's keys are swapped for another provider's (a real one, with keys of its
+    own): the token it signed no longer verifies, and nobody is signed in."""
+    from oidc_provider_mock import run_server_in_thread
+
+    create_staff(sso, "pat@pd.example.org", "public_defender")
+    sub = provider.person(subject(), email="pat@pd.example.org", email_verified=True)
+    staff = Staff(sso, "pat@pd.example.org")
+    callback = provider.approve(provider.start(staff), sub)
+    with run_server_in_thread(port=0) as other, sso.app_context():
+        client = sso.extensions["record_check_oidc"]
+        client.load_server_metadata()
+        client.server_metadata["jwks_uri"] = f"http://localhost:{other.server_port}/jwks"
+        response = staff.get(path_of(callback))
+    assert "could not be completed" in refusal(response)
+    failures = [r.getMessage() for r in caplog.records if "sign-in failed" in r.getMessage()]
+    assert failures == ["identity provider sign-in failed: BadSignatureError"]
     assert staff.get("/staff/").status_code == 302
