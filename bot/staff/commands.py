@@ -92,13 +92,19 @@ def audit_verify_command() -> None:
         raise click.ClickException(str(error)) from error
     if verdict.broken is not None:
         click.echo(f"The audit trail is BROKEN: {verdict.broken}.", err=True)
-        click.echo(f"The {verdict.entries} entries before it are intact.", err=True)
+        before = (
+            "The 1 entry before it is"
+            if verdict.entries == 1
+            else (f"The {verdict.entries} entries before it are")
+        )
+        click.echo(f"{before} intact.", err=True)
         sys.exit(1)
     if verdict.entries == 0:
         click.echo("The audit trail is intact (no entries since its anchor).")
         return
+    entries = "1 entry" if verdict.entries == 1 else f"{verdict.entries} entries"
     click.echo(
-        f"The audit trail is intact: {verdict.entries} entries, #{verdict.first_seq} to "
+        f"The audit trail is intact: {entries}, #{verdict.first_seq} to "
         f"#{verdict.last_seq}; the last HMAC is {verdict.head_mac}."
     )
 
