@@ -177,7 +177,9 @@ def add_audit_event(
     return event
 
 
-def record(user: object | None, action: str, ip: str | None, detail: str = "", **fields: object):
+def record(
+    user: object | None, action: str, ip: str | None, detail: str = "", **fields: object
+) -> None:
     """Append one entry in a transaction of its own (a sign-in, a sign-out)."""
     with transaction():
         add_audit_event(user, action, ip, detail, **fields)
