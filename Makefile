@@ -5,6 +5,9 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 DEV_SECRET := instance/dev_secret_key
 DEV_PHONE_KEY := instance/dev_phone_hash_key
+DEV_AUDIT_KEY := instance/dev_audit_key
+DEV_ENV = RECORD_CHECK_ENV=development SECRET_KEY="$$(cat $(DEV_SECRET))" \
+	PHONE_HASH_KEY="$$(cat $(DEV_PHONE_KEY))" AUDIT_KEY="$$(cat $(DEV_AUDIT_KEY))"
 FLASK := $(BIN)/flask --app app
 
 .PHONY: help run test lint typecheck format migrate chat clean translations audit bench
@@ -35,17 +38,22 @@ $(DEV_PHONE_KEY):
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $(DEV_PHONE_KEY)
 	chmod 600 $(DEV_PHONE_KEY)
 
+$(DEV_AUDIT_KEY):
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $(DEV_AUDIT_KEY)
+	chmod 600 $(DEV_AUDIT_KEY)
+
 ## run: install, migrate the local SQLite database and serve on http://127.0.0.1:5000
-run: $(STAMP) $(DEV_SECRET) $(DEV_PHONE_KEY)
+run: $(STAMP) $(DEV_SECRET) $(DEV_PHONE_KEY) $(DEV_AUDIT_KEY)
 	$(FLASK) db upgrade
-	$(FLASK) demo-admin
+	$(DEV_ENV) $(FLASK) demo-admin
 	@echo
 	@echo "Record Check is serving on http://127.0.0.1:5000 (this machine only)."
-	@echo "Local development (RECORD_CHECK_ENV=development): the secrets are in $(DEV_SECRET)"
-	@echo "and $(DEV_PHONE_KEY), TWILIO_SKIP_VALIDATION=1 (unsigned /sms requests are"
-	@echo "accepted) and the debugger is off. Ctrl-C to stop."
-	RECORD_CHECK_ENV=development TWILIO_SKIP_VALIDATION=1 SECRET_KEY="$$(cat $(DEV_SECRET))" \
-		PHONE_HASH_KEY="$$(cat $(DEV_PHONE_KEY))" \
+	@echo "Local development (RECORD_CHECK_ENV=development): the secrets are in $(DEV_SECRET),"
+	@echo "$(DEV_PHONE_KEY) and $(DEV_AUDIT_KEY), TWILIO_SKIP_VALIDATION=1 (unsigned /sms"
+	@echo "requests are accepted), REQUIRE_MFA is off (admins still set up a second factor)"
+	@echo "and the debugger is off. Ctrl-C to stop."
+	$(DEV_ENV) TWILIO_SKIP_VALIDATION=1 \
 		$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 app:app
 
 ## test: formatting, lint, type checks and the whole test suite

@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from bot import channels, screening_jobs, staff
 from bot import commands as cli
 from bot.staff.auth import login_manager
+from bot.storage import audit
 from bot.storage.db import configure_sqlite, db, migrate
 from bot.web import (
     config,
@@ -76,12 +77,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     with app.app_context():
         configure_sqlite(db.engine)
+        audit.use_key(db.engine, app.config["AUDIT_KEY"])
 
     csrf.init_app(app)
     limits.init_app(app)
     surfaces.register(app, (*channels.SURFACES, *WEB_SURFACES, staff.SURFACE))
     i18n.init_app(app)
     login_manager.init_app(app)
+    staff.provider.init_app(app)
     security.register(app)
     errors.register(app)
     cli.register(app)

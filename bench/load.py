@@ -84,6 +84,7 @@ class Server:
             "DATABASE_URL": database_url,
             "SECRET_KEY": "load-test-secret",
             "PHONE_HASH_KEY": "load-test-phone-hash-key",
+            "AUDIT_KEY": "load-test-audit-key",
             "TWILIO_AUTH_TOKEN": TOKEN,
             **extra_env,
         }

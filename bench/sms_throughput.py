@@ -176,6 +176,7 @@ def project_starter(root: Path):
             "DATABASE_URL": _project_database(folder),
             "SECRET_KEY": "bench-secret",
             "PHONE_HASH_KEY": "bench-phone-hash-key",
+            "AUDIT_KEY": "bench-audit-key",
             "TWILIO_AUTH_TOKEN": TOKEN,
             "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
             "WEB_CONCURRENCY": "2",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -13,7 +15,7 @@ from bot.core.conversation.engine import Context, State, reply
 from bot.outbound import number_setup as twilio_setup
 from bot.screening_jobs.command import screen_command, screen_expire_command
 from bot.staff import commands as staff_commands
-from bot.storage import retention
+from bot.storage import audit, retention, sign_in_limits, staff_sessions
 
 
 def register(app: Flask) -> None:
@@ -48,13 +50,23 @@ def chat_command() -> None:
 @click.command("purge")
 @with_appcontext
 def purge_command() -> None:
-    """Erase inquiry content older than RETENTION_DAYS; counts and opt-outs are kept."""
+    """Erase inquiry content older than RETENTION_DAYS (counts and opt-outs are kept), audit
+    entries older than AUDIT_RETENTION_DAYS (an anchor is kept), and ended sessions."""
     days = current_app.config["RETENTION_DAYS"]
-    purged = retention.purge(clock.now(), days)
+    now = clock.now()
+    purged = retention.purge(now, days)
     click.echo(
         f"Erased content older than {days} days: {purged.inquiries} inquiries, "
         f"{purged.messages} messages, {purged.conversations} phone numbers."
     )
+    audit_days = current_app.config["AUDIT_RETENTION_DAYS"]
+    try:
+        trimmed = audit.trim(now - timedelta(days=audit_days))
+    except audit.AuditKeyMissingError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Deleted {trimmed} audit entries older than {audit_days} days (anchor kept).")
+    staff_sessions.tidy(now, current_app.permanent_session_lifetime)
+    sign_in_limits.tidy(now, timedelta(hours=1))
 
 
 @click.command("twilio-setup")

@@ -81,7 +81,9 @@ def make_staff(app: Flask) -> Callable[..., Staff]:
     def make(email: str, office: str, admin: bool = False) -> Staff:
         create_staff(app, email, office, admin)
         staff = Staff(app, email)
-        assert staff.sign_in().status_code == 302
+        response = staff.sign_in()
+        assert response.status_code in (200, 302), response.status_code
+        assert staff.get("/staff/").status_code == 200
         return staff
 
     return make

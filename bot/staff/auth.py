@@ -1,7 +1,11 @@
-"""Who is signed in: Flask-Login's manager, and the rule that only admins see the audit trail.
+"""Who is signed in: Flask-Login's manager over server-side sessions, and admins-only pages.
 
-The session keeps the account id and its session version; an account deactivated or given a
-new password since then no longer loads, so that browser is signed out on its next request.
+The browser's session cookie holds only the token of a row in ``staff_session``; the account
+is loaded through that row on every request. Signing out deletes the row, so a copy of the
+cookie opens nothing afterwards from anywhere; deactivation, a new password, a reset second
+factor and "sign out everywhere" delete all of an account's rows. Flask-Login's "strong"
+session protection is not used: it does nothing for permanent sessions, and the server-side
+row already does what it was meant to.
 """
 
 from __future__ import annotations
@@ -10,30 +14,33 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import abort
+from flask import abort, current_app, g
 from flask_login import LoginManager, current_user
 
+from bot.storage import staff_sessions
 from bot.storage.staff import StaffUser, staff_by_id
 
 login_manager = LoginManager()
 login_manager.login_view = "staff.login"
 login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"
-login_manager.session_protection = "strong"
+login_manager.session_protection = None
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 @login_manager.user_loader
-def load_user(session_id: str) -> StaffUser | None:
-    """The account for a session, unless it was deactivated or its password reset since."""
-    user_id, _, version = session_id.partition(".")
-    if not user_id.isdigit() or not version.isdigit():
+def load_user(token: str) -> StaffUser | None:
+    """The account of a signed-in session that has not ended, idled out or been deactivated."""
+    found = staff_sessions.find(token, current_app.permanent_session_lifetime)
+    if found is None or found.stage != staff_sessions.SIGNED_IN:
         return None
-    user = staff_by_id(int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
+    user = staff_by_id(found.user_id)
+    if user is None or not user.active:
         return None
+    user.session_token = token
+    g.staff_session = found
     return user
 
 

@@ -14,19 +14,36 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import TooManyRequests
 
 from bot import clock
-from bot.staff import labels
+from bot.staff import labels, sessions
 from bot.staff.auth import login_manager
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
-OPEN_ENDPOINTS = frozenset({"staff.login"})
+#: Sign-in's own steps, and the one-time password link, which their visitor opens unsigned.
+OPEN_ENDPOINTS = frozenset(
+    {
+        "staff.login",
+        "staff.second_factor",
+        "staff.enrol",
+        "staff.provider_login",
+        "staff.provider_callback",
+        "staff.set_password",
+    }
+)
 
 
 @bp.before_request
 def require_sign_in():
-    """Send anyone not signed in (or since deactivated) to the sign-in page."""
-    if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
+    """Send anyone not signed in (or since deactivated) to the sign-in page, and a password
+    session that now needs a second factor it lacks (an account just made admin, or
+    ``REQUIRE_MFA`` turned on) back through sign-in to enrol."""
+    if request.endpoint in OPEN_ENDPOINTS:
         return None
-    return login_manager.unauthorized()
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if sessions.lacks_second_factor(current_user._get_current_object()):
+        sessions.sign_out(current_user._get_current_object())
+        return login_manager.unauthorized()
+    return None
 
 
 @bp.context_processor
@@ -36,9 +53,12 @@ def staff_words() -> dict[str, object]:
 
 
 @bp.errorhandler(TooManyRequests)
-def too_many_attempts(_error: TooManyRequests):
-    page = render_template("staff/too_many.html")
-    return page, 429, {"Retry-After": "60"}
+def too_many_attempts(error: TooManyRequests):
+    seconds = getattr(error, "retry_after", None) or 60
+    if not isinstance(seconds, int):
+        seconds = 60
+    page = render_template("staff/too_many.html", seconds=seconds)
+    return page, 429, {"Retry-After": str(seconds)}
 
 
 @bp.errorhandler(CSRFError)

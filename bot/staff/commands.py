@@ -9,10 +9,12 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from bot.core.eligibility import OFFICES
 from bot.staff import accounts
+from bot.storage import audit
 
 
 def read_password() -> str:
@@ -25,7 +27,7 @@ def _run(action, *args: object) -> None:
     """Run an account change, turning a refusal into a plain error message and exit code 1."""
     try:
         action(*args)
-    except accounts.AccountError as error:
+    except (accounts.AccountError, audit.AuditKeyMissingError) as error:
         raise click.ClickException(str(error)) from error
 
 
@@ -64,11 +66,47 @@ def reset_password_command(email: str) -> None:
 @click.command("demo-admin")
 @with_appcontext
 def demo_admin_command() -> None:
-    """Create or reset a demo admin with a random password, and print both (local use only)."""
+    """Create or reset a demo admin with a random password, and print both (development only:
+    RECORD_CHECK_ENV=development, which 'make run' sets)."""
+    if current_app.config["RECORD_CHECK_ENV"] != "development":
+        raise click.ClickException(
+            "demo-admin makes an admin whose password is printed: it runs only with "
+            "RECORD_CHECK_ENV=development (as 'make run' sets). Use create-staff elsewhere."
+        )
     email, password = accounts.demo_admin()
     click.echo("Demo admin for the staff pages, for local use only (never on a public server):")
     click.echo(f"  sign in at http://127.0.0.1:5000/staff/login as {email}")
     click.echo(f"  password: {password}")
+    click.echo("  then set up the second factor every admin has: scan the QR code with an")
+    click.echo("  authenticator app, or type the key it shows into one (or into 'oathtool --totp")
+    click.echo("  -b KEY'). Running 'make run' again resets this password and the second factor.")
+
+
+@click.command("audit-verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Check the audit trail's HMAC chain from its anchor; name the first broken link."""
+    try:
+        verdict = audit.verify()
+    except audit.AuditKeyMissingError as error:
+        raise click.ClickException(str(error)) from error
+    if verdict.broken is not None:
+        click.echo(f"The audit trail is BROKEN: {verdict.broken}.", err=True)
+        before = (
+            "The 1 entry before it is"
+            if verdict.entries == 1
+            else (f"The {verdict.entries} entries before it are")
+        )
+        click.echo(f"{before} intact.", err=True)
+        sys.exit(1)
+    if verdict.entries == 0:
+        click.echo("The audit trail is intact (no entries since its anchor).")
+        return
+    entries = "1 entry" if verdict.entries == 1 else f"{verdict.entries} entries"
+    click.echo(
+        f"The audit trail is intact: {entries}, #{verdict.first_seq} to "
+        f"#{verdict.last_seq}; the last HMAC is {verdict.head_mac}."
+    )
 
 
 COMMANDS = (
@@ -76,4 +114,5 @@ COMMANDS = (
     deactivate_staff_command,
     reset_password_command,
     demo_admin_command,
+    audit_verify_command,
 )

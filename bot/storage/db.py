@@ -15,7 +15,7 @@ import time
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Update, event, exc
+from sqlalchemy import Delete, Update, event, exc
 from sqlalchemy.engine import CursorResult, Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -51,6 +51,14 @@ def rows_updated(statement: Update) -> int:
     result = db.session.execute(statement)
     if not isinstance(result, CursorResult):
         raise TypeError(f"an UPDATE returned {type(result).__name__}, not a CursorResult")
+    return result.rowcount
+
+
+def rows_deleted(statement: Delete) -> int:
+    """Run a DELETE in the session's transaction: how many rows it removed."""
+    result = db.session.execute(statement)
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"a DELETE returned {type(result).__name__}, not a CursorResult")
     return result.rowcount
 
 

@@ -44,14 +44,37 @@ def _database_url(env: Mapping[str, str], instance_path: Path) -> str:
     return url
 
 
+def _staff_identity(env: Mapping[str, str], development: bool) -> dict[str, Any]:
+    """Staff sign-in: the county's identity provider, passwords and their second factor."""
+    return {
+        # Keys the audit trail's HMAC chain; kept outside the database, like the other secrets.
+        "AUDIT_KEY": env.get("AUDIT_KEY") or None,
+        "AUDIT_RETENTION_DAYS": _int(env, "AUDIT_RETENTION_DAYS", 2555),
+        # A second factor for every password account; admins need one whatever this says.
+        "REQUIRE_MFA": _flag(env.get("REQUIRE_MFA"), not development),
+        "PASSWORD_LOGIN": _flag(env.get("PASSWORD_LOGIN"), True),
+        "OIDC_ISSUER": (env.get("OIDC_ISSUER") or "").strip().rstrip("/") or None,
+        "OIDC_CLIENT_ID": env.get("OIDC_CLIENT_ID") or None,
+        "OIDC_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET") or None,
+        "OIDC_TRUST_EMAIL": _flag(env.get("OIDC_TRUST_EMAIL"), False),
+        "OIDC_AUTO_PROVISION": _flag(env.get("OIDC_AUTO_PROVISION"), False),
+        "OIDC_GROUPS_CLAIM": (env.get("OIDC_GROUPS_CLAIM") or "").strip() or "groups",
+        "OIDC_GROUP_PUBLIC_DEFENDER": env.get("OIDC_GROUP_PUBLIC_DEFENDER") or None,
+        "OIDC_GROUP_DISTRICT_ATTORNEY": env.get("OIDC_GROUP_DISTRICT_ATTORNEY") or None,
+        "OIDC_GROUP_ADMIN": env.get("OIDC_GROUP_ADMIN") or None,
+    }
+
+
 def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -> dict[str, Any]:
     """Every setting the app reads, with its default."""
+    environment = env.get("RECORD_CHECK_ENV", "").strip().lower() or "production"
     return {
+        **_staff_identity(env, development=environment == "development"),
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         # Keys the hash of a phone number (threads, opt-outs): apart from SECRET_KEY, so that
         # rotating that one keeps every opt-out. See README, "Rotating secrets".
         "PHONE_HASH_KEY": env.get("PHONE_HASH_KEY") or None,
-        "RECORD_CHECK_ENV": env.get("RECORD_CHECK_ENV", "").strip().lower() or "production",
+        "RECORD_CHECK_ENV": environment,
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
@@ -95,8 +118,9 @@ def check_required(config: Mapping[str, Any]) -> None:
     missing = [name for name in ("SECRET_KEY",) if not config.get(name)]
     if not config.get("TWILIO_AUTH_TOKEN") and not config.get("TWILIO_SKIP_VALIDATION"):
         missing.append("TWILIO_AUTH_TOKEN")
-    if not config.get("PHONE_HASH_KEY"):
-        missing.append("PHONE_HASH_KEY")
+    for name in ("PHONE_HASH_KEY", "AUDIT_KEY"):
+        if not config.get(name):
+            missing.append(name)
     if missing:
         raise ConfigError(
             "Record Check cannot start serving: set "
@@ -106,9 +130,36 @@ def check_required(config: Mapping[str, Any]) -> None:
         )
 
 
-def check_safe(config: Mapping[str, Any], testing: bool) -> None:
+def oidc_enabled(config: Mapping[str, Any]) -> bool:
+    """Sign-in through the county's identity provider is on when all three are set."""
+    return all(config.get(name) for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"))
+
+
+def check_safe(
+    config: Mapping[str, Any], testing: bool, env: Mapping[str, str] = os.environ
+) -> None:
     """Refuse to start with unsigned Twilio requests accepted, except on a developer's machine
-    (``RECORD_CHECK_ENV=development``, which ``make run`` sets) or in the tests."""
+    (``RECORD_CHECK_ENV=development``, which ``make run`` sets) or in the tests; and refuse,
+    outside the tests, OpenID Connect over plain HTTP (``AUTHLIB_INSECURE_TRANSPORT``)."""
+    if env.get("AUTHLIB_INSECURE_TRANSPORT") and not testing:
+        raise ConfigError(
+            "Record Check refuses to start: AUTHLIB_INSECURE_TRANSPORT is set, so sign-in "
+            "through the identity provider would accept plain HTTP. Unset it; it is for the "
+            "tests' local provider only."
+        )
+    partly = [
+        name for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET") if config.get(name)
+    ]
+    if partly and not oidc_enabled(config):
+        raise ConfigError(
+            "Record Check refuses to start: set all of OIDC_ISSUER, OIDC_CLIENT_ID and "
+            "OIDC_CLIENT_SECRET for sign-in through the identity provider, or none of them."
+        )
+    if not config.get("PASSWORD_LOGIN") and not oidc_enabled(config):
+        raise ConfigError(
+            "Record Check refuses to start: PASSWORD_LOGIN=0 with no identity provider "
+            "(OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET) would let no one sign in."
+        )
     if not config.get("TWILIO_SKIP_VALIDATION") or testing:
         return
     if config.get("RECORD_CHECK_ENV") != "development":

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+import pyotp
+
 from tests.support.staff import DA_ANSWERS, PASSWORD, REFERENCE, create_staff
 from tests.support.texter import Texter
 
@@ -28,4 +32,41 @@ def test_staff_sign_in_search_open_and_mark_contacted(browser, live_app, app):
     page.get_by_label("Status").select_option("contacted")
     page.get_by_role("button", name="Save").click()
     assert page.get_by_text("Saved. The status is now Contacted.").is_visible()
+    context.close()
+
+
+def test_an_admin_sets_up_the_second_factor_and_adds_an_account_in_chromium(browser, live_app, app):
+    create_staff(app, "ada@county.example.org", "public_defender", admin=True)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_app.url + "/staff/login")
+    page.get_by_label("Email address").fill("ada@county.example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name="Set up your second factor").is_visible()
+    qr = page.locator("img.qr-code")
+    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")  # CSP lets it show
+    key = page.locator("code.totp-key").inner_text().replace(" ", "")
+    page.get_by_label("Six-digit code from the app").fill(pyotp.TOTP(key).now())
+    page.get_by_role("button", name="Turn on the second factor").click()
+    assert page.locator("ul.recovery-codes li").count() == 10
+    page.get_by_role("link", name="I have kept them: continue").click()
+    page.get_by_role("link", name="Accounts").click()
+    page.get_by_label("Email address").fill("sam@da.example.org")
+    page.get_by_label("Office", exact=True).select_option("district_attorney")
+    page.get_by_role("button", name="Add the account").click()
+    link = page.locator("code.one-time-link").inner_text()
+    assert "/staff/password/" in link
+
+    owner = browser.new_context().new_page()
+    owner.goto(live_app.url + urlsplit(link).path)
+    owner.get_by_label("New password", exact=True).fill("a long new passphrase")
+    owner.get_by_label("The same password again").fill("a long new passphrase")
+    owner.get_by_role("button", name="Set the password").click()
+    assert owner.get_by_text("Your password is set").is_visible()
+    owner.get_by_label("Email address").fill("sam@da.example.org")
+    owner.get_by_label("Password").fill("a long new passphrase")
+    owner.get_by_role("button", name="Sign in").click()
+    assert owner.get_by_role("heading", name="Inquiries").is_visible()
+    owner.context.close()
     context.close()

@@ -67,6 +67,7 @@ def test_gunicorn_as_shipped_logs_no_chat_id_only_the_route_pattern(database_url
         "DATABASE_URL": database_url,
         "SECRET_KEY": SECRET_KEY,
         "PHONE_HASH_KEY": PHONE_HASH_KEY,
+        "AUDIT_KEY": "hardening-audit-key",
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "1",

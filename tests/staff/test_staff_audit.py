@@ -13,7 +13,11 @@ def test_the_audit_trail_lists_views_updates_and_exports_newest_first(app, admin
     # Opening the record to submit its form is a view, then the change, then an export.
     da.submit(f"/staff/inquiries/{da_inquiry}", {"status": "resolved", "notes": ""})
     da.get("/staff/export.csv?status=resolved")
-    events = EVENT.findall(admin.page("/staff/audit"))
+    events = [
+        (action, cells)
+        for action, cells in EVENT.findall(admin.page("/staff/audit"))
+        if action in ("export", "update", "view")
+    ]
     assert [action for action, _ in events] == ["export", "update", "view"]
     for _, cells in events:
         assert "dana@da.example.org" in cells

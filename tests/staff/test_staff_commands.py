@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 
 from bot.storage.db import db
 from bot.storage.staff import StaffUser
+from tests.support.apps import make_app
 from tests.support.paths import ROOT
 from tests.support.staff import PASSWORD, Staff
 
@@ -86,25 +87,37 @@ def test_reset_password_changes_the_password(app, pd):
     assert check_password_hash(account(app, pd.email).password_hash, "another long passphrase")
 
 
-def test_demo_admin_prints_fresh_credentials_for_local_use_only(app):
+def test_demo_admin_prints_fresh_credentials_for_local_use_only(database_url):
+    app = make_app(database_url, RECORD_CHECK_ENV="development")
     first = run(app, "demo-admin")
     assert first.exit_code == 0, first.output
     assert "local use only" in first.output
     assert "admin@example.org" in first.output
     password = first.output.split("password: ")[1].split()[0]
-    assert Staff(app, "admin@example.org").sign_in(password).status_code == 302
+    demo = Staff(app, "admin@example.org")
+    assert "Your recovery codes" in demo.sign_in(password).get_data(as_text=True)  # enrolled
+    assert "Inquiries" in demo.page("/staff/")
     second = run(app, "demo-admin")
     new_password = second.output.split("password: ")[1].split()[0]
     assert new_password != password
+    assert demo.get("/staff/").status_code == 302  # signed out by the reset
     assert Staff(app, "admin@example.org").sign_in(password).status_code == 200
-    assert Staff(app, "admin@example.org").sign_in(new_password).status_code == 302
+    again = Staff(app, "admin@example.org")
+    assert "Your recovery codes" in again.sign_in(new_password).get_data(as_text=True)
     assert account(app, "admin@example.org").is_admin
+
+
+def test_demo_admin_refuses_outside_development(app):
+    result = run(app, "demo-admin")
+    assert result.exit_code == 1
+    assert "RECORD_CHECK_ENV=development" in result.output
+    assert account(app, "admin@example.org") is None
 
 
 def test_create_staff_reads_a_piped_password_from_the_real_command(tmp_path):
     flask = Path(sys.executable).with_name("flask")
     url = f"sqlite:///{tmp_path / 'staff.db'}"
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": url, "HOME": str(tmp_path)}
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": url, "HOME": str(tmp_path), "AUDIT_KEY": "k"}
     upgrade = subprocess.run(
         [str(flask), "--app", "app", "db", "upgrade"],
         cwd=ROOT,

@@ -117,8 +117,10 @@ def test_opt_outs_purged_survive_a_new_secret_key(database_url):
 
 def test_serving_needs_a_phone_hash_key():
     with pytest.raises(ConfigError, match="PHONE_HASH_KEY"):
-        check_required({"SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t"})
-    check_required({"SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t", "PHONE_HASH_KEY": "p"})
+        check_required({"SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t", "AUDIT_KEY": "a"})
+    check_required(
+        {"SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t", "PHONE_HASH_KEY": "p", "AUDIT_KEY": "a"}
+    )
 
 
 def test_the_phone_hash_key_comes_from_the_environment(tmp_path):

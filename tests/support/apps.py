@@ -21,17 +21,22 @@ from bot.storage.db import db
 AUTH_TOKEN = "test-auth-token"
 SECRET_KEY = "test-secret-key"
 PHONE_HASH_KEY = "test-phone-hash-key"
+AUDIT_KEY = "test-audit-key"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
 
 def make_app(database_url: str, **overrides: object) -> Flask:
-    """A testing app on ``database_url``: signed Twilio requests, rate limits off by default."""
+    """A testing app on ``database_url``: signed Twilio requests, rate limits off by default,
+    and a second factor for admins only (``REQUIRE_MFA`` is on outside development: the tests
+    about it turn it on)."""
     return create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": SECRET_KEY,
             "PHONE_HASH_KEY": PHONE_HASH_KEY,
+            "AUDIT_KEY": AUDIT_KEY,
+            "REQUIRE_MFA": False,
             "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
             "TWILIO_SKIP_VALIDATION": False,
             "RATELIMIT_ENABLED": False,
@@ -74,11 +79,21 @@ def postgres_schema(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
+#: Rows the migrations seed, put back after emptying: the audit chain's anchor, not yet sealed.
+SEEDED = (
+    "INSERT INTO audit_anchor (id, after_seq, after_mac, head_seq, head_mac, mac) "
+    "VALUES (1, 0, '', 0, '', '')",
+)
+
+
 def empty_tables(database_url: str) -> None:
     """Delete every row of every model's table, so the next test on this PostgreSQL schema
-    starts from nothing (the migrations' own table, alembic_version, is kept)."""
+    starts as a freshly migrated database (the migrations' own table, alembic_version, is kept,
+    and the rows they seed are put back)."""
     tables = ", ".join(f'"{name}"' for name in sorted(db.metadata.tables))
     engine = create_engine(database_url)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for statement in SEEDED:
+            connection.execute(text(statement))
     engine.dispose()

@@ -12,6 +12,7 @@ import re
 from datetime import datetime, timedelta
 from html.parser import HTMLParser
 
+import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -58,11 +59,15 @@ def create_staff(app: Flask, email: str, office: str, admin: bool = False) -> No
 
 
 class Staff:
-    """One staff member's browser: its own cookies, forms posted with their CSRF token."""
+    """One staff member's browser: its own cookies, forms posted with their CSRF token, and
+    (once enrolled) the authenticator app and the recovery codes."""
 
     def __init__(self, app: Flask, email: str) -> None:
         self.client: FlaskClient = app.test_client()
         self.email = email
+        self.secret: str | None = None
+        self.recovery_codes: list[str] = []
+        self.last_step = -1
 
     def get(self, url: str, **kwargs: object) -> TestResponse:
         return self.client.get(url, **kwargs)
@@ -78,7 +83,49 @@ class Staff:
         return self.client.post(to or form_url, data={**data, "csrf_token": token})
 
     def sign_in(self, password: str = PASSWORD) -> TestResponse:
-        return self.submit("/staff/login", {"email": self.email, "password": password})
+        """Sign in through the form, and the second factor when asked for one (enrolling at
+        the first time): the last answer, a redirect to the page asked for once signed in
+        (the recovery codes' page after enrolling)."""
+        response = self.submit("/staff/login", {"email": self.email, "password": password})
+        location = response.headers.get("Location", "")
+        if location.endswith("/staff/login/enrol"):
+            return self.enrol()
+        if location.endswith("/staff/login/code"):
+            return self.enter_code()
+        return response
+
+    def enrol(self) -> TestResponse:
+        """Set up the second factor as a person does: the key from the page into the app."""
+        html = self.page("/staff/login/enrol")
+        key = re.search(r'<code class="totp-key">([A-Z2-7 ]+)</code>', html)
+        assert key, html
+        self.secret = key.group(1).replace(" ", "")
+        code = self.next_code()
+        assert code is not None
+        response = self.client.post(
+            "/staff/login/enrol", data={"code": code, "csrf_token": csrf_token(html)}
+        )
+        page = response.get_data(as_text=True)
+        self.recovery_codes = re.findall(r"<li><code>([A-Z0-9-]+)</code></li>", page)
+        return response
+
+    def next_code(self) -> str | None:
+        """The app's code for the first step after the last one used (now or the next step,
+        which the service accepts as drift); ``None`` when both were used."""
+        assert self.secret is not None
+        totp = pyotp.TOTP(self.secret)
+        now = totp.timecode(clock.now())
+        step = max(now, self.last_step + 1)
+        if step > now + 1:
+            return None
+        self.last_step = step
+        return totp.generate_otp(step)
+
+    def enter_code(self, code: str | None = None) -> TestResponse:
+        """The code page: the app's next code, or a recovery code when the app has none left."""
+        if code is None:
+            code = self.next_code() or self.recovery_codes.pop()
+        return self.submit("/staff/login/code", {"code": code})
 
 
 def finish_check(client: FlaskClient, phone: str, answers: list[str]) -> str:

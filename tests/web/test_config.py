@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.web import config
-from bot.web.config import ConfigError, check_required, from_environment
+from bot.web.config import ConfigError, check_required, check_safe, from_environment
 from tests.support.paths import ROOT
 
 
@@ -46,8 +46,9 @@ def test_a_number_setting_that_is_not_a_number_is_explained(tmp_path):
 def test_serving_needs_the_secret_key_and_the_twilio_token():
     with pytest.raises(ConfigError, match="SECRET_KEY and TWILIO_AUTH_TOKEN"):
         check_required({"SECRET_KEY": None, "TWILIO_AUTH_TOKEN": None})
-    check_required({"SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t", "PHONE_HASH_KEY": "p"})
-    check_required({"SECRET_KEY": "s", "TWILIO_SKIP_VALIDATION": True, "PHONE_HASH_KEY": "p"})
+    keys = {"PHONE_HASH_KEY": "p", "AUDIT_KEY": "a"}
+    check_required({"SECRET_KEY": "s", "TWILIO_AUTH_TOKEN": "t", **keys})
+    check_required({"SECRET_KEY": "s", "TWILIO_SKIP_VALIDATION": True, **keys})
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
@@ -99,3 +100,27 @@ def test_gunicorn_serves_on_the_threads_the_app_pools_connections_for(monkeypatc
     monkeypatch.setenv("WEB_THREADS", "3")
     exec((ROOT / "gunicorn.conf.py").read_text(), conf)
     assert conf["threads"] == 3
+def test_openid_connect_over_plain_http_is_refused_outside_the_tests(tmp_path):
+    settings = from_environment(tmp_path, env={})
+    with pytest.raises(ConfigError, match="AUTHLIB_INSECURE_TRANSPORT"):
+        check_safe(settings, testing=False, env={"AUTHLIB_INSECURE_TRANSPORT": "1"})
+    check_safe(settings, testing=True, env={"AUTHLIB_INSECURE_TRANSPORT": "1"})
+    check_safe(settings, testing=False, env={})
+
+
+def test_half_an_identity_provider_or_no_way_in_at_all_is_refused(tmp_path):
+    half = from_environment(tmp_path, env={"OIDC_ISSUER": "https://login.example"})
+    with pytest.raises(ConfigError, match="all of OIDC_ISSUER, OIDC_CLIENT_ID"):
+        check_safe(half, testing=False, env={})
+    nobody = from_environment(tmp_path, env={"PASSWORD_LOGIN": "0"})
+    with pytest.raises(ConfigError, match="PASSWORD_LOGIN=0"):
+        check_safe(nobody, testing=False, env={})
+    provider = {
+        "PASSWORD_LOGIN": "0",
+        "OIDC_ISSUER": "https://login.example/",
+        "OIDC_CLIENT_ID": "id",
+        "OIDC_CLIENT_SECRET": "secret",
+    }
+    settings = from_environment(tmp_path, env=provider)
+    check_safe(settings, testing=False, env={})
+    assert settings["OIDC_ISSUER"] == "https://login.example"

@@ -38,6 +38,7 @@ def test_gunicorn_refuses_to_serve_unsigned_texts_in_production(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
         "SECRET_KEY": "s",
         "PHONE_HASH_KEY": "p",
+        "AUDIT_KEY": "a",
         "TWILIO_SKIP_VALIDATION": "1",
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
     }
