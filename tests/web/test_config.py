@@ -100,6 +100,8 @@ def test_gunicorn_serves_on_the_threads_the_app_pools_connections_for(monkeypatc
     monkeypatch.setenv("WEB_THREADS", "3")
     exec((ROOT / "gunicorn.conf.py").read_text(), conf)
     assert conf["threads"] == 3
+
+
 def test_openid_connect_over_plain_http_is_refused_outside_the_tests(tmp_path):
     settings = from_environment(tmp_path, env={})
     with pytest.raises(ConfigError, match="AUTHLIB_INSECURE_TRANSPORT"):
