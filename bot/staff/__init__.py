@@ -4,7 +4,7 @@ screening of court record files. Its data is read and written only through ``bot
 ``bp`` is the blueprint with every staff route attached.
 """
 
-from bot.staff import signin, views
+from bot.staff import signin, texting, views
 from bot.staff.blueprint import bp
 from bot.web.security import PRIVATE_PAGE_HEADERS
 from bot.web.surfaces import Surface
@@ -12,4 +12,4 @@ from bot.web.surfaces import Surface
 #: Staff pages hold residents' personal data: English, never framed, never cached.
 SURFACE = Surface(blueprint=bp, prefixes=("/staff",), language="en", headers=PRIVATE_PAGE_HEADERS)
 
-__all__ = ["SURFACE", "bp", "signin", "views"]
+__all__ = ["SURFACE", "bp", "signin", "texting", "views"]
