@@ -28,6 +28,7 @@ from sqlalchemy import (
     cast,
     exists,
     false,
+    func,
     literal_column,
     select,
     update,
@@ -285,12 +286,12 @@ def _add_reply(dialect: str) -> Any:
 def _latest_check(dialect: str) -> Any:
     """The thread's latest finished check, for STATUS."""
     i = inquiry.c
-    return (
-        select(i.reference, i.office, i.status)
+    latest = (
+        select(func.max(i.id))
         .where(i.conversation_id == bindparam("thread"), i.reference.is_not(None))
-        .order_by(i.id.desc())
-        .limit(1)
+        .scalar_subquery()
     )
+    return select(i.reference, i.office, i.status).where(i.id == latest)
 
 
 @statement

@@ -75,7 +75,7 @@ class Inquiry(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Residents' answers to the office's texts that no staff member has opened yet.
-    unread_replies: Mapped[int] = mapped_column(default=0, server_default="0")
+    unread_replies: Mapped[int] = mapped_column(server_default="0")
 
     conversation: Mapped[Conversation] = relationship(back_populates="inquiries")
     messages: Mapped[list[Message]] = relationship(back_populates="inquiry", order_by="Message.id")

@@ -75,6 +75,7 @@ class OutboundText(Base):
     __tablename__ = "outbound_text"
     __table_args__ = (
         Index("ix_outbound_text_inquiry", "inquiry_id", "id"),
+        Index("ix_outbound_text_conversation", "conversation_id"),
         Index("ix_outbound_text_due", "status", "send_after"),
     )
 

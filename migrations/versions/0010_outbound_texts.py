@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("status_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_outbound_text_inquiry", "outbound_text", ["inquiry_id", "id"])
+    op.create_index("ix_outbound_text_conversation", "outbound_text", ["conversation_id"])
     op.create_index("ix_outbound_text_due", "outbound_text", ["status", "send_after"])
     with op.batch_alter_table("conversation") as batch:
         batch.add_column(sa.Column("office_texted_at", sa.DateTime(timezone=True), nullable=True))
@@ -64,5 +65,6 @@ def downgrade() -> None:
         batch.drop_column("office_inquiry_id")
         batch.drop_column("office_texted_at")
     op.drop_index("ix_outbound_text_due", table_name="outbound_text")
+    op.drop_index("ix_outbound_text_conversation", table_name="outbound_text")
     op.drop_index("ix_outbound_text_inquiry", table_name="outbound_text")
     op.drop_table("outbound_text")
