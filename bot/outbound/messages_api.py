@@ -45,6 +45,7 @@ class Credentials:
     messaging_service_sid: str | None = None
     from_number: str | None = None
     api_base_url: str = TWILIO_API
+    timeout: float = TIMEOUT  # seconds to connect, then to wait for the answer
 
     def missing(self) -> list[str]:
         """The settings still needed to send anything, named as in the environment."""
@@ -80,7 +81,7 @@ class RebasedHttpClient(TwilioHttpClient):
 
 
 def client(credentials: Credentials) -> Client:
-    http = RebasedHttpClient(credentials.api_base_url or TWILIO_API)
+    http = RebasedHttpClient(credentials.api_base_url or TWILIO_API, credentials.timeout)
     if credentials.api_key and credentials.api_secret:
         return Client(
             credentials.api_key,
