@@ -35,7 +35,7 @@ $(DEV_PHONE_KEY):
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $(DEV_PHONE_KEY)
 	chmod 600 $(DEV_PHONE_KEY)
 
-## run: install, migrate the local SQLite database and serve on http://127.0.0.1:5000
+## run: install, migrate the local SQLite database and serve on http://127.0.0.1:5000 (with the text worker)
 run: $(STAMP) $(DEV_SECRET) $(DEV_PHONE_KEY)
 	$(FLASK) db upgrade
 	$(FLASK) demo-admin
@@ -43,10 +43,13 @@ run: $(STAMP) $(DEV_SECRET) $(DEV_PHONE_KEY)
 	@echo "Record Check is serving on http://127.0.0.1:5000 (this machine only)."
 	@echo "Local development (RECORD_CHECK_ENV=development): the secrets are in $(DEV_SECRET)"
 	@echo "and $(DEV_PHONE_KEY), TWILIO_SKIP_VALIDATION=1 (unsigned /sms requests are"
-	@echo "accepted) and the debugger is off. Ctrl-C to stop."
-	RECORD_CHECK_ENV=development TWILIO_SKIP_VALIDATION=1 SECRET_KEY="$$(cat $(DEV_SECRET))" \
-		PHONE_HASH_KEY="$$(cat $(DEV_PHONE_KEY))" \
-		$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 app:app
+	@echo "accepted) and the debugger is off. The text worker (huey, queue in instance/jobs.db)"
+	@echo "runs beside the server. Ctrl-C to stop both."
+	@export RECORD_CHECK_ENV=development TWILIO_SKIP_VALIDATION=1 SECRET_KEY="$$(cat $(DEV_SECRET))" \
+		PHONE_HASH_KEY="$$(cat $(DEV_PHONE_KEY))"; \
+	$(BIN)/huey_consumer worker.huey --workers 2 --worker-type thread & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 app:app
 
 ## test: formatting, lint, type checks and the whole test suite
 test: $(DEV_STAMP)

@@ -261,7 +261,7 @@ def drain(sending: Sending, most: int | None = None) -> int:
     api = sending.client or messages_api.client(sending.credentials)
     gap = 1.0 / sending.rate
     taken = 0
-    while most is None or taken < most:
+    while (most is None or taken < most) and store.due_count(sending.now()):
         now = sending.now().timestamp()
         slot = store.reserve_slot(now, gap)
         if slot > now:
