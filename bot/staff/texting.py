@@ -59,7 +59,7 @@ class Panel:
 def _form(ready: dict[str, str]) -> TextForm:
     form = TextForm()
     form.choice.choices = [(key, READY_LABELS.get(key, key)) for key in ready] + [
-        (OWN_WORDS, "Your own words")
+        (OWN_WORDS, "Write your own (below)")
     ]
     return form
 

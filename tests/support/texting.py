@@ -16,12 +16,14 @@ from tests.support.twilio_standin import ACCOUNT_SID, FROM_NUMBER, TwilioStandIn
 PUBLIC_BASE_URL = "https://recordcheck.example.org"
 
 
-def settings(standin: TwilioStandIn) -> dict[str, object]:
-    """App settings that send through the stand-in, at once (no quiet hours), quickly."""
+def settings(standin: TwilioStandIn | str) -> dict[str, object]:
+    """App settings that send through the stand-in (or its URL), at once (no quiet hours),
+    quickly."""
+    url = standin if isinstance(standin, str) else standin.url
     return {
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_FROM_NUMBER": FROM_NUMBER,
-        "TWILIO_API_BASE_URL": standin.url,
+        "TWILIO_API_BASE_URL": url,
         "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
         "QUIET_HOURS": "",
         "TWILIO_SEND_RATE": 1000.0,
