@@ -5,9 +5,9 @@ the text may go (a number, not opted out, within the language's segment budget),
 the record of a text waiting to be sent (``waiting``, or ``held`` through quiet hours for a
 staff text) and wakes the worker. A caller's own request (``Sender.caller()``) is never held.
 
-**Sending** is the worker's (``drain``): take the next moment the shared pace allows
-(``TWILIO_SEND_RATE`` across every worker), claim the oldest due text with one conditional
-UPDATE, and make one request to Twilio. What Twilio answers decides the status
+**Sending** is the worker's (``drain``): claim the oldest due text with one conditional UPDATE,
+take the next moment the shared pace allows (``TWILIO_SEND_RATE`` across every worker, so a
+claim is held for at most a few slots), and make one request to Twilio. What Twilio answers decides the status
 (``bot.outbound.messages_api``): created, retried later (429, 503, never connected), ``unknown``
 (another 5xx or no answer: never sent again by itself), or ``failed`` with Twilio's code.
 
@@ -232,6 +232,7 @@ def _send_claimed(sending: Sending, api: Any, text: Claimed) -> str:
         store.release(text.id, store.HELD, held_until, now)
         _wake(sending, (held_until - now).total_seconds())
         return store.HELD
+    _wait_for_slot(sending)
     outcome = messages_api.create(
         api, sending.credentials, text.phone, text.body, _callback(sending, text.id)
     )
@@ -259,19 +260,22 @@ def drain(sending: Sending, most: int | None = None) -> int:
         log.warning("texts are waiting but cannot be sent: set %s", "; ".join(missing))
         return 0
     api = sending.client or messages_api.client(sending.credentials)
-    gap = 1.0 / sending.rate
     taken = 0
-    while (most is None or taken < most) and store.due_count(sending.now()):
-        now = sending.now().timestamp()
-        slot = store.reserve_slot(now, gap)
-        if slot > now:
-            sending.sleep(slot - now)
+    while most is None or taken < most:
         text = store.claim_next(sending.now())
         if text is None:
             return taken
         taken += 1
         _send_claimed(sending, api, text)
     return taken
+
+
+def _wait_for_slot(sending: Sending) -> None:
+    """Take the next moment the shared pace allows, and wait for it."""
+    now = sending.now().timestamp()
+    slot = store.reserve_slot(now, 1.0 / sending.rate)
+    if slot > now:
+        sending.sleep(slot - now)
 
 
 @dataclass(frozen=True)
