@@ -7,9 +7,10 @@ staff text) and wakes the worker. A caller's own request (``Sender.caller()``) i
 
 **Sending** is the worker's (``drain``): claim the oldest due text with one conditional UPDATE,
 take the next moment the shared pace allows (``TWILIO_SEND_RATE`` across every worker, so a
-claim is held for at most a few slots), and make one request to Twilio. What Twilio answers decides the status
-(``bot.outbound.messages_api``): created, retried later (429, 503, never connected), ``unknown``
-(another 5xx or no answer: never sent again by itself), or ``failed`` with Twilio's code.
+claim is held for at most a few slots), and make one request to Twilio. What Twilio answers
+decides the status (``bot.outbound.messages_api``): created, retried later (429, 503, never
+connected), ``unknown`` (another 5xx or no answer: never sent again by itself), or ``failed``
+with Twilio's code.
 
 **Nothing is lost, nothing is sent twice.** The row, not the queue, is the record: a periodic
 ``sweep`` wakes the worker for due rows a lost job left behind, and turns a claim older than

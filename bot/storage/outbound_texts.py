@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.db import Base, db, rows_updated
@@ -209,17 +210,26 @@ def add(
 
 def reserve_slot(now: float, gap: float) -> float:
     """Take the next free moment to send (seconds since the epoch) and move it on by ``gap``;
-    one UPDATE, so workers in any process never take the same moment."""
+    one UPDATE, so workers in any process never take the same moment. The one row is made by
+    the migration, and again here should it ever be missing."""
     latest = func.max if db.engine.dialect.name == "sqlite" else func.greatest
     later: Any = latest(SendPace.next_at, now)
-    with transaction():
-        taken = db.session.execute(
-            update(SendPace)
-            .where(SendPace.id == 1)
-            .values(next_at=later + gap)
-            .returning(SendPace.next_at)
-        ).scalar_one()
-    return float(taken) - gap
+    for _attempt in range(2):
+        try:
+            with transaction():
+                taken = db.session.execute(
+                    update(SendPace)
+                    .where(SendPace.id == 1)
+                    .values(next_at=later + gap)
+                    .returning(SendPace.next_at)
+                ).scalar_one_or_none()
+                if taken is None:
+                    db.session.add(SendPace(id=1, next_at=now + gap))
+                    return now
+            return float(taken) - gap
+        except IntegrityError:
+            continue  # another worker made the row at the same moment: take a slot after it
+    raise RuntimeError("the send pace row could not be read or made")
 
 
 def claim_next(now: datetime) -> Claimed | None:
