@@ -17,6 +17,7 @@ Each attempt ends in one ``Outcome`` the sender acts on:
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 TWILIO_API = "https://api.twilio.com"
+#: The client's own request log (URLs, headers) is noise at best; only its warnings are kept.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 #: Seconds to connect, then to wait for Twilio's answer.
 TIMEOUT = 10.0
 RETRIED_STATUSES = (429, 503)

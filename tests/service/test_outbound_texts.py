@@ -405,3 +405,14 @@ def test_callback_url_carries_only_the_texts_id(app, inquiry_id, standin):
     drain(app)
     callback = urlsplit(standin.messages()[0].form["StatusCallback"])
     assert parse_qs(callback.query) == {"text": [str(queued.text_id)]}
+
+
+def test_nothing_personal_is_logged_while_sending(app, inquiry_id, standin, caplog):
+    caplog.set_level("DEBUG")
+    standin.answer_next(error(400, 21211))
+    queue(app, inquiry_id, "A private matter.")
+    queue(app, inquiry_id, "Another private matter.")
+    drain(app)
+    logged = caplog.text
+    assert PHONE not in logged and PHONE[2:] not in logged
+    assert "private matter" not in logged
