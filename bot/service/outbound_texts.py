@@ -257,6 +257,8 @@ def drain(sending: Sending, most: int | None = None) -> int:
     """Send due texts, one at a time at the shared pace, until none is due (or ``most`` were
     taken); how many were taken. Any number of workers may drain at once."""
     missing = sending.credentials.missing()
+    if not sending.public_base_url.startswith(("https://", "http://")):
+        missing.append("PUBLIC_BASE_URL (each text's status callback is built from it)")
     if missing:
         log.warning("texts are waiting but cannot be sent: set %s", "; ".join(missing))
         return 0

@@ -416,3 +416,11 @@ def test_nothing_personal_is_logged_while_sending(app, inquiry_id, standin, capl
     logged = caplog.text
     assert PHONE not in logged and PHONE[2:] not in logged
     assert "private matter" not in logged
+
+
+def test_without_the_settings_to_send_texts_wait_rather_than_fail(app, inquiry_id, standin):
+    queue(app, inquiry_id, "Hello.")
+    assert drain(app, public_base_url="") == 0
+    assert text_row(app, inquiry_id).status == "waiting"
+    assert drain(app) == 1
+    assert len(standin.messages()) == 1
