@@ -66,7 +66,7 @@ def _worker(database_url: str, standin_url: str, rate: float, start: Any) -> Non
     the rate measured is the workers', not the time Python takes to start a process)."""
     app = _app(database_url, standin_url, rate)
     with app.app_context():
-        store.due_count(outbound_texts.clock.now())  # connect before the start
+        store.due_count(outbound_texts.clock.now())  # connect before the start (and let go)
         start.wait()
         outbound_texts.drain(sending(app, wake=lambda delay: None))
     release(app)

@@ -147,6 +147,11 @@ class TextRow:
 
 
 def target(inquiry_id: int) -> Target | None:
+    with transaction():
+        return _target(inquiry_id)
+
+
+def _target(inquiry_id: int) -> Target | None:
     row = db.session.execute(
         select(
             Inquiry.id,
@@ -324,18 +329,22 @@ def give_up_stale(claimed_before: datetime, now: datetime) -> int:
 
 
 def due_count(now: datetime) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(OutboundText.id)).where(
-                OutboundText.status.in_(DUE), OutboundText.send_after <= now
+    """Texts due now. A short transaction of its own: on SQLite every transaction holds the
+    write lock, and a worker must not keep it while it waits for anything."""
+    with transaction():
+        return (
+            db.session.scalar(
+                select(func.count(OutboundText.id)).where(
+                    OutboundText.status.in_(DUE), OutboundText.send_after <= now
+                )
             )
+            or 0
         )
-        or 0
-    )
 
 
 def status_of(text_id: int) -> str | None:
-    return db.session.scalar(select(OutboundText.status).where(OutboundText.id == text_id))
+    with transaction():
+        return db.session.scalar(select(OutboundText.status).where(OutboundText.id == text_id))
 
 
 def for_inquiry(inquiry_id: int) -> list[TextRow]:
