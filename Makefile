@@ -43,7 +43,7 @@ $(DEV_AUDIT_KEY):
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $(DEV_AUDIT_KEY)
 	chmod 600 $(DEV_AUDIT_KEY)
 
-## run: install, migrate the local SQLite database and serve on http://127.0.0.1:5000
+## run: install, migrate the local SQLite database and serve on http://127.0.0.1:5000 (with the text worker)
 run: $(STAMP) $(DEV_SECRET) $(DEV_PHONE_KEY) $(DEV_AUDIT_KEY)
 	$(FLASK) db upgrade
 	$(DEV_ENV) $(FLASK) demo-admin
@@ -52,9 +52,12 @@ run: $(STAMP) $(DEV_SECRET) $(DEV_PHONE_KEY) $(DEV_AUDIT_KEY)
 	@echo "Local development (RECORD_CHECK_ENV=development): the secrets are in $(DEV_SECRET),"
 	@echo "$(DEV_PHONE_KEY) and $(DEV_AUDIT_KEY), TWILIO_SKIP_VALIDATION=1 (unsigned /sms"
 	@echo "requests are accepted), REQUIRE_MFA is off (admins still set up a second factor)"
-	@echo "and the debugger is off. Ctrl-C to stop."
-	$(DEV_ENV) TWILIO_SKIP_VALIDATION=1 \
-		$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 app:app
+	@echo "and the debugger is off. The text worker (huey, queue in instance/jobs.db) runs"
+	@echo "beside the server. Ctrl-C to stop both."
+	@export $(DEV_ENV) TWILIO_SKIP_VALIDATION=1; \
+	$(BIN)/huey_consumer worker.huey --workers 2 --worker-type thread & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 app:app
 
 ## test: formatting, lint, type checks and the whole test suite
 test: $(DEV_STAMP)

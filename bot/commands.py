@@ -13,6 +13,7 @@ from bot.channels import sms
 from bot.core import reference
 from bot.core.conversation.engine import Context, State, reply
 from bot.outbound import number_setup as twilio_setup
+from bot.outbound.send_text import send_text_command
 from bot.screening_jobs.command import screen_command, screen_expire_command
 from bot.staff import commands as staff_commands
 from bot.storage import audit, retention, sign_in_limits, staff_sessions
@@ -22,6 +23,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(chat_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(twilio_setup_command)
+    app.cli.add_command(send_text_command)
     app.cli.add_command(screen_command)
     app.cli.add_command(screen_expire_command)
     for command in staff_commands.COMMANDS:

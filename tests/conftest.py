@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from huey import Huey
+from huey.storage import MemoryStorage
 
+from bot.jobs.queue import huey
 from tests.support.apps import (
     TEST_DATABASE_URL,
     empty_tables,
@@ -27,6 +30,7 @@ from tests.support.apps import (
 )
 from tests.support.staff import Staff, create_staff
 from tests.support.texter import Texter
+from tests.support.twilio_standin import TwilioStandIn
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +56,24 @@ def database_url(database_template: str, tmp_path: Path) -> Iterator[str]:
         return
     yield database_template
     empty_tables(database_template)
+
+
+@pytest.fixture(autouse=True)
+def jobs() -> Iterator[Huey]:
+    """The job queue, in memory and empty for each test (run it with
+    ``tests.support.texting.run_jobs``); no test writes the queue's file."""
+    kept = huey.storage
+    huey.storage = MemoryStorage(huey.name)
+    yield huey
+    huey.storage = kept
+
+
+@pytest.fixture
+def standin() -> Iterator[TwilioStandIn]:
+    """Twilio's Messages API, stood in for by a local server that records every request."""
+    server = TwilioStandIn()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -142,11 +142,18 @@ def incoming() -> Response:
 
 @bp.post("/sms/status")
 def status() -> Response:
-    """Twilio's delivery report for one of our replies (signed like /sms)."""
+    """Twilio's delivery report for a reply (``?reply=``) or for a text the service started
+    (``?text=``), signed like /sms. Every status Twilio sends is accepted."""
     require_signature()
     reply_id = request.args.get("reply", type=int)
+    text_id = request.args.get("text", type=int)
     reported = request.form.get("MessageStatus") or request.form.get("SmsStatus") or ""
-    if reply_id is None or reported not in delivery.STATUSES:
-        abort(400, "A delivery report needs ?reply= and a known MessageStatus.")
-    delivery.record(reply_id, reported, request.form.get("ErrorCode"))
+    if (reply_id is None) == (text_id is None) or not delivery.is_status(reported):
+        abort(400, "A delivery report needs ?reply= or ?text= and a MessageStatus.")
+    error_code = (request.form.get("ErrorCode") or "")[:16] or None
+    if text_id is not None:
+        delivery.record_text(text_id, reported, error_code)
+    else:
+        assert reply_id is not None
+        delivery.record(reply_id, reported, error_code)
     return twiml()

@@ -20,6 +20,11 @@ CHECKS = Counter(
     "recordcheck_checks_completed_total", "Checks completed", ["outcome", "office", "channel"]
 )
 OPT_OUTS = Counter("recordcheck_opt_outs_total", "Residents who texted STOP or another opt-out")
+TEXTS = Counter(
+    "recordcheck_texts_total",
+    "Texts the service starts: queued, then sent, failed or unknown",
+    ["result"],
+)
 DELIVERY = Counter("recordcheck_reply_status_total", "Delivery reports for replies", ["status"])
 
 
@@ -36,3 +41,8 @@ def record(channel: str, events: Iterable[Event], decision: Decision | None) -> 
 
 def record_delivery(status: str) -> None:
     DELIVERY.labels(status).inc()
+
+
+def record_text(result: str) -> None:
+    """A text the service starts: ``queued``, then ``sent``, ``failed`` or ``unknown``."""
+    TEXTS.labels(result).inc()

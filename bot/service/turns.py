@@ -22,6 +22,8 @@ from bot.core.conversation import catalog
 from bot.core.conversation.engine import Context, State, Turn, reply
 from bot.core.conversation.engine import start as start_turn
 from bot.core.conversation.events import Event
+from bot.core.conversation.understanding import keyword
+from bot.core.eligibility.rules import OFFICES
 from bot.core.text import clean_text
 from bot.service import events
 from bot.service.channel import Channel, MessageLimit
@@ -36,6 +38,9 @@ IDLE_EXPIRY = timedelta(hours=24)
 #: Characters of a resident's message kept, on every channel: what Twilio delivers at most, and
 #: the chat's text box (``maxlength``). The rest is cut off before anything is stored.
 MAX_INPUT = 1600
+#: For this long after the office's last text, a resident's text that is not a keyword is an
+#: answer to the office: it joins that inquiry's thread instead of the check's questions.
+OFFICE_REPLIES = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -140,12 +145,66 @@ def _repeated(earlier: list[Row]) -> Answer:
     return Answer(None, None, said, last, frozenset({Event.REPEATED}))
 
 
+def _answers_office(thread: Thread) -> bool:
+    texted = thread.office_texted_at
+    return (
+        texted is not None
+        and thread.office_inquiry is not None
+        and clock.now() - texted <= OFFICE_REPLIES
+    )
+
+
+def _status_text(language: str, latest: threads.LatestCheck | None) -> str:
+    """STATUS: the latest check's reference and where staff stand with it, in plain words."""
+    if latest is None:
+        return catalog.text(language, "status_none")
+    office = OFFICES.get(latest.office or "")
+    key = f"status_{latest.status}"
+    return catalog.text(
+        language,
+        key if catalog.has_text(language, key) else "status_new",
+        reference=latest.reference,
+        office=catalog.office_name(language, office.id) if office else "",
+        phone=office.phone if office else "",
+    )
+
+
+def _aside(tx: Transaction, thread: Thread, inbound: Inbound, command: str | None) -> Answer | None:
+    """A phone text that is not part of the check: STATUS, or an answer to the office's text.
+    Neither changes where the check stands."""
+    to_office = command is None and _answers_office(thread)
+    if command != "status" and not to_office:
+        return None
+    inquiry = thread.office_inquiry if to_office else thread.inquiry
+    if inquiry is None:
+        inquiry = threads.new_inquiry(tx, thread, thread.language)
+    inbound_id = threads.add_inbound(tx, thread, inquiry, inbound.text, inbound.sid)
+    if inbound_id is None:
+        assert inbound.sid is not None
+        return _repeated(threads.stored_replies(tx, inbound.sid))
+    if to_office:
+        acked = thread.office_acked_at
+        acknowledge = acked is None or (
+            thread.office_texted_at is not None and acked < thread.office_texted_at
+        )
+        threads.reply_to_office(tx, thread, inquiry, acknowledge)
+        said = [catalog.text(thread.language, "office_reply")] if acknowledge else []
+    else:
+        said = [_status_text(thread.language, threads.latest_check(tx, thread))]
+    reply_id = threads.add_replies(tx, thread, inquiry, said, inbound_id)
+    return Answer(inbound.token, None, said, reply_id)
+
+
 def _receive(
     tx: Transaction, channel: Channel, inbound: Inbound, phone_hash_key: str, limited: bool
 ) -> Answer | None:
     thread = _thread(tx, channel, inbound, phone_hash_key, limited)
     if not isinstance(thread, Thread):
         return thread
+    if inbound.phone is not None and not thread.opted_out:
+        aside = _aside(tx, thread, inbound, keyword(inbound.text))
+        if aside is not None:
+            return aside
     current = thread.inquiry
     received_by = current or threads.new_inquiry(tx, thread, thread.language)
     inbound_id = threads.add_inbound(tx, thread, received_by, inbound.text, inbound.sid)

@@ -15,7 +15,13 @@ from bot import clock
 from bot.core.eligibility import OFFICES
 from bot.staff import labels
 from bot.storage.filters import Filters
-from bot.storage.inquiries import Scope, counts_by, created_times, undelivered_replies
+from bot.storage.inquiries import (
+    Scope,
+    counts_by,
+    created_times,
+    text_counts,
+    undelivered_replies,
+)
 
 ROW_HEIGHT = 28
 LABEL_WIDTH = 330
@@ -62,6 +68,7 @@ class Figures:
     total: int
     charts: list[Chart]
     undelivered: int = 0
+    texts: dict[str, int] | None = None  # texts staff and callers started: sent, failed
 
 
 def iso_week(moment: datetime) -> str:
@@ -121,4 +128,5 @@ def figures(viewer: Scope, filters: Filters) -> Figures:
         _chart("week", "ISO week", by_week(created_times(viewer, filters))),
     ]
     undelivered = undelivered_replies(viewer, filters)
-    return Figures(sum(outcomes.values()), charts, undelivered)
+    texts = text_counts(viewer, filters)
+    return Figures(sum(outcomes.values()), charts, undelivered, texts)

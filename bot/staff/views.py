@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from bot import clock
 from bot.core import reference
-from bot.staff import export, labels, stats
+from bot.staff import export, labels, stats, texting
 from bot.staff.auth import admin_only, signed_in_user
 from bot.staff.blueprint import bp
 from bot.staff.filters import page_number, parse_filters
@@ -70,6 +70,7 @@ def inquiry(ref: str) -> BaseResponse | tuple[str, int] | str:
         inquiry=detail,
         messages=store.transcript(detail.id),
         form=form,
+        texting=texting.panel(detail),
     )
     return (page, 400) if request.method == "POST" else page
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
     cast,
     exists,
     false,
+    func,
     literal_column,
     select,
     update,
@@ -54,7 +55,6 @@ conversation = _table(Conversation)
 inquiry = _table(Inquiry)
 message = _table(Message)
 opt_out = _table(OptOut)
-DELIVERY_STATUSES = ("queued", "sending", "sent", "delivered", "undelivered", "failed")
 MINUTE = timedelta(minutes=1)
 
 
@@ -83,6 +83,9 @@ THREAD_COLUMNS = (
     conversation.c.inquiry_id,
     conversation.c.language,
     conversation.c.opted_out,
+    conversation.c.office_texted_at,
+    conversation.c.office_inquiry_id,
+    conversation.c.office_acked_at,
     _current_inquiry(inquiry.c.answers),
     _current_inquiry(inquiry.c.reference),
 )
@@ -280,6 +283,38 @@ def _add_reply(dialect: str) -> Any:
 
 
 @statement
+def _latest_check(dialect: str) -> Any:
+    """The thread's latest finished check, for STATUS."""
+    i = inquiry.c
+    latest = (
+        select(func.max(i.id))
+        .where(i.conversation_id == bindparam("thread"), i.reference.is_not(None))
+        .scalar_subquery()
+    )
+    return select(i.reference, i.office, i.status).where(i.id == latest)
+
+
+@statement
+def _count_unread(dialect: str) -> Any:
+    i = inquiry.c
+    return (
+        update(inquiry)
+        .where(i.id == bindparam("inquiry"))
+        .values(unread_replies=i.unread_replies + literal_column("1"))
+    )
+
+
+@statement
+def _mark_acked(dialect: str) -> Any:
+    c = conversation.c
+    return (
+        update(conversation)
+        .where(c.id == bindparam("thread"))
+        .values(office_acked_at=bindparam("now"))
+    )
+
+
+@statement
 def _transcript(dialect: str) -> Any:
     m = message.c
     return (
@@ -318,6 +353,11 @@ class Thread:
     # What the resident has told the current check, read with the thread in one statement.
     answers: dict[str, Any]
     reference: str | None
+    # The office's last text to this number, the check it was about, and when the resident's
+    # answer to it was acknowledged (``None`` for each when the office never texted).
+    office_texted_at: datetime | None = None
+    office_inquiry: int | None = None
+    office_acked_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -340,6 +380,9 @@ def _thread(row: Row, channel: str) -> Thread:
         opted_out=bool(row["opted_out"]),
         answers=_stored(row["answers"]) or {},
         reference=row["reference"],
+        office_texted_at=_moment(row["office_texted_at"]),
+        office_inquiry=row["office_inquiry_id"],
+        office_acked_at=_moment(row["office_acked_at"]),
     )
 
 
@@ -462,6 +505,27 @@ def add_replies(
         assert row is not None
         last = row["id"]
     return last
+
+
+@dataclass(frozen=True)
+class LatestCheck:
+    reference: str
+    office: str | None
+    status: str
+
+
+def latest_check(tx: Transaction, thread: Thread) -> LatestCheck | None:
+    """The thread's latest finished check (its reference, office and staff status)."""
+    row = tx.one(_latest_check, thread=thread.id)
+    return LatestCheck(row["reference"], row["office"], row["status"]) if row else None
+
+
+def reply_to_office(tx: Transaction, thread: Thread, inquiry_id: int, acknowledged: bool) -> None:
+    """A resident answered the office's text: one more unread reply on the inquiry, and the
+    moment it was acknowledged, when it was."""
+    tx.run(_count_unread, inquiry=inquiry_id)
+    if acknowledged:
+        tx.run(_mark_acked, thread=thread.id, now=tx.now)
 
 
 def transcript(tx: Transaction, thread: Thread) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, false, func, select
 
 from bot import clock
+from bot.storage import outbound_texts
 from bot.storage.db import db
 from bot.storage.filters import PAGE_SIZE, Filters, Page, SearchKind, last_page_number
 from bot.storage.models import Conversation, Inquiry, Message
@@ -36,6 +37,7 @@ class InquiryRow:
     outcome: str | None
     office: str | None
     status: str
+    unread_replies: int = 0  # residents' answers to the office's texts, not yet opened
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ def inquiry_page(viewer: Scope, filters: Filters, number: int, size: int = PAGE_
                 Inquiry.outcome,
                 Inquiry.office,
                 Inquiry.status,
+                Inquiry.unread_replies,
             ),
             viewer,
             filters,
@@ -336,6 +339,12 @@ def undelivered_replies(viewer: Scope, filters: Filters) -> int:
         )
     )
     return count or 0  # COUNT always gives a row; the session's types allow for none
+
+
+def text_counts(viewer: Scope, filters: Filters) -> dict[str, int]:
+    """Texts the service started about the visible checks: sent, failed, unknown."""
+    visible = filtered(select(Inquiry.id), viewer, filters)
+    return outbound_texts.counts(visible.scalar_subquery())
 
 
 def created_times(viewer: Scope, filters: Filters) -> list[datetime]:

@@ -41,6 +41,12 @@ class Conversation(Base):
     texts_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     texts_counted: Mapped[int] = mapped_column(default=0, server_default="0")
     slowed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The office's last text to this number, the check it was about, and when the resident's
+    # answer to it was acknowledged: for seven days a text that is not a keyword goes to the
+    # office (``bot.service.turns``), read with the thread in its one statement.
+    office_texted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    office_inquiry_id: Mapped[int | None] = mapped_column()
+    office_acked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     inquiries: Mapped[list[Inquiry]] = relationship(
         back_populates="conversation", order_by="Inquiry.id"
@@ -68,6 +74,8 @@ class Inquiry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Residents' answers to the office's texts that no staff member has opened yet.
+    unread_replies: Mapped[int] = mapped_column(server_default="0")
 
     conversation: Mapped[Conversation] = relationship(back_populates="inquiries")
     messages: Mapped[list[Message]] = relationship(back_populates="inquiry", order_by="Message.id")

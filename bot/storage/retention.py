@@ -1,7 +1,8 @@
 """Retention: after RETENTION_DAYS, personal content goes and only what counts remains.
 
-Message bodies, answers, notes and phone numbers of inquiries last active before the cut-off are
-erased. The inquiry rows stay (channel, outcome, office, dates) so the figures still add up. A
+Message bodies (the service's own texts too), answers, notes and phone numbers of inquiries
+last active before the cut-off are erased. The inquiry rows stay (channel, outcome, office,
+dates) so the figures still add up. A
 conversation with nothing recent loses its number, its state and its keyed phone hash, so its
 checks can no longer be tied to a number by anyone, key or not. A number that had opted out is
 remembered in ``opt_out`` by its hash alone, linked to nothing, so nobody who texted STOP is
@@ -15,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, exists, select, update
 
+from bot.storage import outbound_texts
 from bot.storage.db import db, rows_updated
 from bot.storage.models import Conversation, Inquiry, Message, OptOut
 from bot.storage.transactions import transaction
@@ -76,5 +78,5 @@ def purge(now: datetime, retention_days: int) -> Purged:
             update(Message)
             .where(Message.inquiry_id.in_(old), Message.body.is_not(None))
             .values(body=None)
-        )
+        ) + outbound_texts.erase_bodies(old)
         return Purged(_erase_inquiries(cutoff), messages, _erase_conversations(cutoff))

@@ -12,6 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.core.quiet_hours import QuietHoursError
+from bot.core.quiet_hours import parse as parse_quiet_hours
+
 
 class ConfigError(RuntimeError):
     """A setting needed to serve is missing; the message says which and how to set it."""
@@ -31,6 +34,29 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as error:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from error
+
+
+def _rate(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a number of texts a second, not {raw!r}.") from error
+    if not 0 < value <= 1000:
+        raise ConfigError(f"{name} must be above 0 and at most 1000, not {raw!r}.")
+    return value
+
+
+def _quiet_hours(env: Mapping[str, str]) -> str:
+    """``QUIET_HOURS`` as set (empty turns them off), checked now rather than when sending."""
+    value = env.get("QUIET_HOURS", "21:00-08:00").strip()
+    try:
+        parse_quiet_hours(value)
+    except QuietHoursError as error:
+        raise ConfigError(str(error)) from error
+    return value
 
 
 def _database_url(env: Mapping[str, str], instance_path: Path) -> str:
@@ -78,6 +104,15 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
         "SQLALCHEMY_DATABASE_URI": _database_url(env, instance_path),
         "TWILIO_AUTH_TOKEN": env.get("TWILIO_AUTH_TOKEN") or None,
         "TWILIO_ACCOUNT_SID": env.get("TWILIO_ACCOUNT_SID") or None,
+        # Texts the service starts (docs/contract.md, "Texts the service starts").
+        "TWILIO_API_KEY": env.get("TWILIO_API_KEY") or None,
+        "TWILIO_API_SECRET": env.get("TWILIO_API_SECRET") or None,
+        "TWILIO_MESSAGING_SERVICE_SID": env.get("TWILIO_MESSAGING_SERVICE_SID") or None,
+        "TWILIO_FROM_NUMBER": env.get("TWILIO_FROM_NUMBER") or None,
+        "TWILIO_API_BASE_URL": env.get("TWILIO_API_BASE_URL") or None,
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL") or None,
+        "QUIET_HOURS": _quiet_hours(env),
+        "TWILIO_SEND_RATE": _rate(env, "TWILIO_SEND_RATE", 1.0),
         "TWILIO_SKIP_VALIDATION": _flag(env.get("TWILIO_SKIP_VALIDATION"), False),
         "TRUST_PROXY": _int(env, "TRUST_PROXY", 0),
         "RETENTION_DAYS": _int(env, "RETENTION_DAYS", 365),

@@ -24,3 +24,10 @@ def test_percentiles_come_from_the_latency_distribution_not_the_thread_statistic
     run = bench_module("sms_throughput").parse_wrk("project", REPORT)
     assert (run.p50_ms, run.p99_ms) == (6.36, 12.95)
     assert (run.rps, run.requests, run.errors) == (1200.60, 12011, 3)
+
+
+def test_the_outbound_bench_drains_every_text_once_never_above_the_rate(database_url):
+    """A small run of ``bench/outbound_texts.py``: two worker processes, the shared pace."""
+    report = bench_module("outbound_texts").run_drain(database_url, texts=30, rate=40.0, workers=2)
+    assert (report.sent, report.duplicated, report.missing) == (30, 0, 0)
+    assert report.measured_rate <= report.configured_rate * 1.05

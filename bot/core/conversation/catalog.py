@@ -118,3 +118,9 @@ def answered(language: str, answers: Mapping[str, object]) -> list[dict[str, str
 def has_text(language: str, key: str) -> bool:
     """Whether the catalogue words this message, e.g. a channel's own welcome."""
     return key in CATALOGS[language]["text"]
+
+
+def staff_texts(language: str) -> dict[str, str]:
+    """The ready texts staff may send, by key, with ``{office}``, ``{phone}`` and
+    ``{reference}`` still to fill."""
+    return dict(CATALOGS[language]["staff_text"])
