@@ -68,6 +68,8 @@ class Inquiry(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A caller who pressed 4 outside the office's hours asked to be called back (voice).
+    callback_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     conversation: Mapped[Conversation] = relationship(back_populates="inquiries")
     messages: Mapped[list[Message]] = relationship(back_populates="inquiry", order_by="Message.id")

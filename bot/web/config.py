@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.core.eligibility.rules import Hours
+
 
 class ConfigError(RuntimeError):
     """A setting needed to serve is missing; the message says which and how to set it."""
@@ -31,6 +33,18 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as error:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from error
+
+
+def _hours(env: Mapping[str, str]) -> str | None:
+    """``OFFICE_HOURS`` as given, once it is known to read like ``Mon-Fri 08:00-17:00``."""
+    raw = env.get("OFFICE_HOURS", "").strip()
+    if not raw:
+        return None
+    try:
+        Hours.parse(raw)
+    except ValueError as error:
+        raise ConfigError(f"OFFICE_HOURS: {error}.") from error
+    return raw
 
 
 def _database_url(env: Mapping[str, str], instance_path: Path) -> str:
@@ -62,6 +76,10 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "EMBED_ORIGINS": [o.strip() for o in env.get("EMBED_ORIGINS", "").split(",") if o.strip()],
         "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
+        # Phone calls: the <Say> voices, and opening hours that override both offices'.
+        "VOICE_EN": env.get("VOICE_EN", "").strip() or "Polly.Joanna-Neural",
+        "VOICE_ES": env.get("VOICE_ES", "").strip() or "Polly.Lupe-Neural",
+        "OFFICE_HOURS": _hours(env),
         "SENTRY_DSN": env.get("SENTRY_DSN") or None,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {},
