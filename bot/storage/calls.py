@@ -39,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.storage.conversations import THREAD_COLUMNS, Thread, _insert, _table, _thread
-from bot.storage.db import Base
+from bot.storage.db import Base, db
 from bot.storage.models import Conversation, Inquiry, OptOut, utcnow
 from bot.storage.statements import Statement, statement
 from bot.storage.transactions import Transaction
@@ -265,6 +265,24 @@ def call_ended(tx: Transaction, call_sid: str, status: str, duration: int | None
         return False
     tx.run(_forget_steps, call=row["id"])
     return True
+
+
+@dataclass(frozen=True)
+class CallSummary:
+    """How a call ended, for staff reading its inquiry."""
+
+    status: str | None  # Twilio's CallStatus once it ended; ``None`` while none was reported
+    duration_seconds: int | None
+
+
+def call_summary(inquiry_id: int) -> CallSummary | None:
+    """The call an inquiry came from, or ``None`` for an inquiry of another channel."""
+    row = db.session.execute(
+        select(VoiceCall.status, VoiceCall.duration_seconds)
+        .join(Inquiry, Inquiry.conversation_id == VoiceCall.conversation_id)
+        .where(Inquiry.id == inquiry_id)
+    ).first()
+    return CallSummary(row.status, row.duration_seconds) if row is not None else None
 
 
 #: Every hot-path statement by name (the query-plan tests may read each one).

@@ -36,6 +36,7 @@ class InquiryRow:
     outcome: str | None
     office: str | None
     status: str
+    callback_requested_at: datetime | None = None  # a caller asked the office to call back
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class InquiryDetail:
     office: str | None
     status: str
     notes: str
+    callback_requested_at: datetime | None = None  # a caller asked the office to call back
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ def inquiry_page(viewer: Scope, filters: Filters, number: int, size: int = PAGE_
                 Inquiry.outcome,
                 Inquiry.office,
                 Inquiry.status,
+                Inquiry.callback_requested_at,
             ),
             viewer,
             filters,
@@ -179,6 +182,7 @@ def find_inquiry(viewer: Scope, reference: str) -> InquiryDetail | None:
         office=inquiry.office,
         status=inquiry.status,
         notes=inquiry.notes or "",
+        callback_requested_at=inquiry.callback_requested_at,
     )
 
 
