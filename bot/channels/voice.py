@@ -245,7 +245,7 @@ def whisper() -> Response:
     response = VoiceResponse()
     if said.startswith("SAC-") and reference.is_valid(said):
         spoken = words.Spoken(
-            words.text("en", "whisper", reference=words.spelled(said, "en")), "en"
+            words.voice("en", "whisper", reference=words.spelled(said, "en")), "en"
         )
         Speaker().say(response, spoken)
     return _twiml(str(response))

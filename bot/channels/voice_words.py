@@ -38,6 +38,8 @@ SPELLING = {
 }  # fmt: skip
 PHONE = re.compile(r"\b(\d{3})-(\d{3})-(\d{4})\b")
 #: Words that only introduce a key said aloud: "number two", "option 2", "press two".
+#: The result menu's keys said in words ("text me", "call back"), by the ``[voice]`` entry.
+MENU_WORDS = {"1": "menu_again", "2": "menu_text", "3": "menu_connect", "4": "menu_callback"}
 KEYS_PER_SAY = 3  # the keys of a long list are said in groups, each a short <Say>
 KEY_LEADS = frozenset(("number", "option", "press", "numero", "opcion", "oprima", "the"))
 
@@ -55,7 +57,7 @@ def other(language: str) -> str:
 
 
 def digits_aloud(phone: str) -> str:
-    """916-874-5578 as "9 1 6, 8 7 4, 5 5 7 8": a speech engine would read "nine hundred..."."""
+    """916-555-0123 as "9 1 6, 5 5 5, 0 1 2 3": a speech engine would read "nine hundred..."."""
     return ", ".join(" ".join(group) for group in phone.split("-"))
 
 
@@ -66,10 +68,9 @@ def for_the_ear(text: str) -> str:
 
 def spelled(reference: str, language: str) -> str:
     """SAC-7K3D-9QX8 one character at a time, each its own word, letters with a spelling word."""
-    spell = catalog.CATALOGS[language]["voice"]["spell"]
     prefix, _, code = reference.partition("-")
     characters = [
-        spell.format(letter=ch, word=SPELLING[ch]) if ch in SPELLING else ch
+        voice(language, "spell", letter=ch, word=SPELLING[ch]) if ch in SPELLING else ch
         for ch in code.replace("-", "")
     ]
     return ", ".join([*prefix, *characters])
@@ -80,8 +81,18 @@ def text(language: str, key: str, **params: str) -> str:
     return for_the_ear(catalog.text(language, f"{key}_voice", **params))
 
 
+def voice(language: str, key: str, **params: str) -> str:
+    """A word or phrase of the call's own (``[voice]`` in the catalogue)."""
+    return str(catalog.CATALOGS[language]["voice"][key]).format(**params)
+
+
+def listed(language: str, key: str) -> list[str]:
+    """A ``[voice]`` entry that lists words, comma-separated."""
+    return [word.strip() for word in voice(language, key).split(",")]
+
+
 def office_name(language: str, office_id: str) -> str:
-    return str(catalog.CATALOGS[language]["voice"][office_id])
+    return voice(language, office_id)
 
 
 # --- questions ------------------------------------------------------------------------------
@@ -98,7 +109,7 @@ def question_says(language: str, question_id: str) -> list[Spoken]:
     if is_number_question(question_id):
         kind = QUESTIONS[question_id]["kind"]
         keys = [Spoken(text(language, f"number_{kind}"), language)]
-        more, switch = "keys_number", "other_language_number"
+        more, switch = "keys_number", "switch_number"
     else:
         view = catalog.question(language, question_id)
         lines = [
@@ -111,29 +122,38 @@ def question_says(language: str, question_id: str) -> list[Spoken]:
             Spoken(" ".join(lines[first : first + KEYS_PER_SAY]), language)
             for first in range(0, len(lines), KEYS_PER_SAY)
         ]
-        more, switch = "keys_choice", "other_language_choice"
+        more, switch = "keys_choice", "switch_choice"
     return [
         ask,
         *keys,
         Spoken(text(language, more), language),
-        Spoken(text(language, switch), other(language)),
+        Spoken(voice(other(language), switch), other(language)),  # in the other's own voice
     ]
 
 
 def hints(language: str, question_id: str | None) -> str:
     """The words the question expects, for the speech recogniser."""
-    words = list(catalog.CATALOGS[language]["voice"]["hints"])
+    words = listed(language, "hints")
     if question_id is not None:
         words += [
             choice.label.lower() for choice in catalog.question(language, question_id).choices
         ]
     else:
-        for phrases in catalog.CATALOGS[language]["voice"]["menu_words"].values():
-            words += phrases
+        for name in MENU_WORDS.values():
+            words += listed(language, name)
     return ", ".join(dict.fromkeys(words))
 
 
 # --- the result and its menu ----------------------------------------------------------------
+
+
+def outcome_text(language: str, outcome: str) -> str:
+    """The outcome in plain words, in the call's own wording where it has one ("Proposition
+    64", never "Prop 64")."""
+    own = f"outcome_{outcome}_voice"
+    if catalog.has_text(language, own):
+        return catalog.text(language, own)
+    return catalog.outcome_text(language, outcome)
 
 
 def result_says(state: State) -> list[Spoken]:
@@ -143,9 +163,9 @@ def result_says(state: State) -> list[Spoken]:
     lang = state.language
     office = office_name(lang, decision.office.id)
     return [
-        Spoken(catalog.outcome_text(lang, decision.outcome), lang),
+        Spoken(outcome_text(lang, decision.outcome), lang),
         Spoken(text(lang, "result_office", office=office, phone=decision.office.phone), lang),
-        Spoken(text(lang, "result_reference", reference=spelled(state.reference, lang)), lang),
+        Spoken(voice(lang, "reference", reference=spelled(state.reference, lang)), lang),
         Spoken(text(lang, "result_not_advice"), lang),
     ]
 
@@ -162,15 +182,14 @@ def menu_says(state: State, offer_callback: bool) -> list[Spoken]:
 
 def opening(language: str, opens: datetime, now: datetime) -> str:
     """When an office opens, as a caller would say it: "tomorrow at 8 AM", "Monday at 8 AM"."""
-    words = catalog.CATALOGS[language]["voice"]
     hour = opens.hour % 12 or 12
     clock_time = f"{hour}:{opens.minute:02d}" if opens.minute else str(hour)
-    time = words["morning" if opens.hour < 12 else "afternoon"].format(hour=clock_time)
+    time = voice(language, "morning" if opens.hour < 12 else "afternoon", hour=clock_time)
     if opens.date() == now.date():
-        return str(words["opens_today"].format(time=time))
+        return voice(language, "opens_today", time=time)
     if opens.date() == (now + timedelta(days=1)).date():
-        return str(words["opens_tomorrow"].format(time=time))
-    return str(words["opens"].format(day=words["days"][opens.weekday()], time=time))
+        return voice(language, "opens_tomorrow", time=time)
+    return voice(language, "opens", day=listed(language, "days")[opens.weekday()], time=time)
 
 
 def note_says(said: Said, note: Note, now: datetime) -> Spoken:
@@ -211,9 +230,9 @@ def spoken_key(speech: str, language: str, at: str) -> str | None:
         return digits[0]
     if at in (MENU, MENU_WITH_CALLBACK):
         said = " ".join(words)
-        for key, phrases in catalog.CATALOGS[language]["voice"]["menu_words"].items():
-            if said in {normalise(phrase) for phrase in phrases}:
-                return str(key)
+        for key, name in MENU_WORDS.items():
+            if said in {normalise(phrase) for phrase in listed(language, name)}:
+                return key
     return None
 
 
