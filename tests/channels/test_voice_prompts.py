@@ -24,11 +24,31 @@ HAS_DIGIT = re.compile(r"\d")
 REFERENCE = "SAC-7K3D-9QX8"
 # Facts that end with each outcome at each office, as the rules route them.
 ENDINGS = {
-    ("dismiss", "district_attorney"): {"county": "sacramento", "offense": "possession", "conviction_year": 2009, "age_at_offense": "21_plus", "sentence_status": "completed"},
-    ("reduce", "district_attorney"): {"county": "sacramento", "offense": "possession_for_sale", "conviction_year": 2005, "age_at_offense": "18_20", "level": "unsure", "disqualifying_record": "no", "sentence_status": "completed", "only_conviction": "no", "recent_conviction": "yes"},
-    ("review", "public_defender"): {"county": "other", "offense": "cultivation", "conviction_year": 2008},
+    ("dismiss", "district_attorney"): {
+        "county": "sacramento",
+        "offense": "possession",
+        "conviction_year": 2009,
+        "age_at_offense": "21_plus",
+        "sentence_status": "completed",
+    },
+    ("reduce", "district_attorney"): {
+        "county": "sacramento",
+        "offense": "possession_for_sale",
+        "conviction_year": 2005,
+        "age_at_offense": "18_20",
+        "level": "unsure",
+        "disqualifying_record": "no",
+        "sentence_status": "completed",
+        "only_conviction": "no",
+        "recent_conviction": "yes",
+    },
+    ("review", "public_defender"): {
+        "county": "other",
+        "offense": "cultivation",
+        "conviction_year": 2008,
+    },
     ("not_eligible", "public_defender"): {"county": "unsure", "offense": "other"},
-}  # fmt: skip
+}
 
 
 def office_names() -> list[str]:
