@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from bot.core.conversation import catalog
 from bot.core.conversation.engine import State, Turn
@@ -102,7 +103,8 @@ def is_number_question(question_id: str) -> bool:
     return QUESTIONS[question_id]["kind"] != "choice"
 
 
-def question_says(language: str, question_id: str) -> list[Spoken]:
+@cache
+def question_says(language: str, question_id: str) -> tuple[Spoken, ...]:
     """The question, then its keys, then back and help, then the other language in its own
     voice: each a ``<Say>`` of its own."""
     ask = Spoken(text(language, f"ask_{question_id}"), language)
@@ -123,14 +125,15 @@ def question_says(language: str, question_id: str) -> list[Spoken]:
             for first in range(0, len(lines), KEYS_PER_SAY)
         ]
         more, switch = "keys_choice", "switch_choice"
-    return [
+    return (
         ask,
         *keys,
         Spoken(text(language, more), language),
         Spoken(voice(other(language), switch), other(language)),  # in the other's own voice
-    ]
+    )
 
 
+@cache
 def hints(language: str, question_id: str | None) -> str:
     """The words the question expects, for the speech recogniser."""
     words = listed(language, "hints")
