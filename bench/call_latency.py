@@ -111,7 +111,8 @@ def main() -> int:
         seconds = time.perf_counter() - started
     every = [t for values in timings.values() for t in values]
     print(
-        f"{args.calls} concurrent calls, think {args.think:g} s, {len(every)} webhooks in {seconds:.1f} s"
+        f"{args.calls} concurrent calls, think {args.think:g} s, "
+        f"{len(every)} webhooks in {seconds:.1f} s"
     )
     print(f"{'step':<14}{'n':>6}{'p50 ms':>10}{'p99 ms':>10}")
     for step in STEPS:
@@ -122,7 +123,8 @@ def main() -> int:
                 f"{percentile(values, 0.99):>10.1f}"
             )
     print(
-        f"{'all steps':<14}{len(every):>6}{statistics.median(every):>10.1f}{percentile(every, 0.99):>10.1f}"
+        f"{'all steps':<14}{len(every):>6}{statistics.median(every):>10.1f}"
+        f"{percentile(every, 0.99):>10.1f}"
     )
     return 0
 

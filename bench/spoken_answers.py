@@ -49,7 +49,8 @@ def main() -> int:
     correct = sum(o.verdict == "correct" for o in outcomes)
     wrong = sum(o.verdict == "wrong" for o in outcomes)
     print(
-        f"== all: {total} rows, {100 * correct / total:.1f}% understood, {100 * wrong / total:.1f}% wrong"
+        f"== all: {total} rows, {100 * correct / total:.1f}% understood, "
+        f"{100 * wrong / total:.1f}% wrong"
     )
     return 0
 
