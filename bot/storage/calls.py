@@ -17,7 +17,7 @@ Each function takes the open ``Transaction`` of one webhook (``bot.storage.trans
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -265,6 +265,17 @@ def call_ended(tx: Transaction, call_sid: str, status: str, duration: int | None
         return False
     tx.run(_forget_steps, call=row["id"])
     return True
+
+
+#: A call's TwiML is kept this long at most, in case Twilio never reports the call's end
+#: (calls last at most 4 hours).
+STEPS_KEPT = timedelta(days=1)
+
+
+def forget_steps_before(moment: datetime) -> None:
+    """Drop the kept TwiML of calls that began before ``moment`` (run by the purge)."""
+    begun = select(VoiceCall.id).where(VoiceCall.created_at < moment)
+    db.session.execute(delete(VoiceStep).where(VoiceStep.call_id.in_(begun)))
 
 
 @dataclass(frozen=True)

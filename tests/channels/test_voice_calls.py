@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from bot import clock
+from bot.storage import retention
+from bot.storage.calls import VoiceStep
 from bot.storage.db import db
 from bot.storage.models import Inquiry, Message
 from tests.support.apps import make_app, release
@@ -336,3 +338,21 @@ def test_the_status_callback_records_how_the_call_ended_and_staff_see_the_call(a
 def test_the_status_callback_of_a_call_never_answered_changes_nothing(caller):
     response = caller.post("/voice/status", {"CallStatus": "busy", "CallDuration": "0"})
     assert response.status_code == 200
+
+
+def kept_steps(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(VoiceStep)) or 0
+
+
+def test_a_calls_kept_twiml_goes_when_it_ends_or_a_day_after_it_began(app, client):
+    ended, forgotten = Caller(client), Caller(client)
+    ended.call()
+    ended.press("1")
+    forgotten.call()
+    assert kept_steps(app) == 3
+    ended.post("/voice/status", {"CallStatus": "completed", "CallDuration": "20"})
+    assert kept_steps(app) == 1
+    with app.app_context():
+        retention.purge(clock.now() + timedelta(days=2), retention_days=365)
+    assert kept_steps(app) == 0
