@@ -16,7 +16,7 @@ request), and how a connected call ended.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -120,6 +120,7 @@ class Said:
     then: Then = Then.ASK
     opens: datetime | None = None  # when the office opens (county time), after Note.CLOSED
     offer_callback: bool = False  # the menu offers key 4
+    restarted_on: int | None = None  # the new inquiry, when the caller started a new check
 
 
 #: The channel's renderer: a ``Said`` into (TwiML, the sentences spoken, for staff to read).
@@ -185,7 +186,10 @@ def _engine(tx: Transaction, channel: Channel, call: Call, state: State, text: s
     if turn.retry and misses >= MISSES_BEFORE_GOODBYE:
         return Said(turn.state, 0, turn, notes=(Note.GOODBYE,), then=Then.HANG_UP)
     ended = turn.ask is None and not turn.state.done  # "stop", "end"...: the caller is leaving
-    return Said(turn.state, 0, turn, then=Then.HANG_UP if ended else Then.ASK)
+    restarted_on = inquiry if inquiry != thread.inquiry else None
+    return Said(
+        turn.state, 0, turn, then=Then.HANG_UP if ended else Then.ASK, restarted_on=restarted_on
+    )
 
 
 def _after_dial(call: Call, state: State, dial_status: str) -> Said:
@@ -247,9 +251,7 @@ def _answer(
         call, said = _begin(tx, channel, step)
     else:
         said = _decide(tx, channel, call, step, settings)
-    said = Said(
-        said.state, step.step + 1, said.turn, said.notes, said.then, said.opens, said.offer_callback
-    )
+    said = replace(said, step=step.step + 1)
     twiml, spoken = render(said)
     calls.store_step(tx, call, step.step, twiml)
     inquiry = call.thread.inquiry
@@ -263,7 +265,8 @@ def _answer(
         inbound = threads.add_inbound(
             tx, call.thread, inquiry, record, f"{step.call_sid}:{step.step}"[:64]
         )
-    threads.add_replies(tx, call.thread, inquiry, [" ".join(spoken)] if spoken else [], inbound)
+    replies = [" ".join(spoken)] if spoken else []
+    threads.add_replies(tx, call.thread, said.restarted_on or inquiry, replies, inbound)
     return Answered(twiml, said)
 
 

@@ -356,3 +356,51 @@ def test_a_calls_kept_twiml_goes_when_it_ends_or_a_day_after_it_began(app, clien
     with app.app_context():
         retention.purge(clock.now() + timedelta(days=2), retention_days=365)
     assert kept_steps(app) == 0
+
+
+def test_star_at_the_menu_reopens_the_last_question_and_the_reference_is_kept(app, caller):
+    keys_to_da_result(caller)
+    reference = the_reference(app)
+    reopened = caller.press("*")
+    assert reopened.asks == "sentence_status"
+    assert caller.press("2").asks == "menu"
+    assert the_reference(app) == reference
+
+
+def test_a_caller_who_says_espanol_on_a_number_question_hears_it_again_in_spanish(caller):
+    caller.call()
+    caller.press("1")
+    caller.press("1")
+    switched = caller.say("Español.")
+    assert switched.asks == "conviction_year"
+    assert switched.gather is not None and switched.gather.get("language") == "es-US"
+    assert "¿En qué año lo condenaron?" in switched.says
+
+
+def test_starting_over_by_voice_keeps_the_first_check_and_opens_a_new_one(app, caller):
+    caller.call()
+    caller.press("1")
+    again = caller.say("Start over.")
+    assert again.asks == "county"
+    with app.app_context():
+        inquiries = db.session.scalars(select(Inquiry).order_by(Inquiry.id)).all()
+        assert [i.answers for i in inquiries] == [{"county": "sacramento"}, {}]
+        # the welcome, "1" and its answer, "Start over"; then the new check's first question
+        assert [len(i.messages) for i in inquiries] == [4, 1]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"Digits": "**##12"},
+        {"Digits": "9999999999999999999999999999999999"},
+        {"SpeechResult": "🙂🙂 ¿¿?? " * 100, "Confidence": "not a number"},
+        {"SpeechResult": "\x00\x1f", "Confidence": ""},
+        {"FinishedOnKey": "#"},
+    ],
+)
+def test_whatever_twilio_posts_a_call_answers_with_twiml(caller, extra):
+    caller.call()
+    response = caller.post(caller._action(), extra)
+    assert response.status_code == 200
+    assert Twiml(response.data).gather is not None or Twiml(response.data).hung_up
