@@ -180,6 +180,7 @@ def _dial(said: Said) -> Dial:
         action=_url("step", n=said.step, at=DIALLED, lang=state.language),
         method="POST",
         timeout=DIAL_TIMEOUT,
+        record="do-not-record",  # calls are never recorded
     )
     dial.number(decision.office.e164, url=_url("whisper", reference=state.reference), method="POST")
     return dial
