@@ -114,13 +114,13 @@ class Said:
     """What the call says and does next; the channel turns it into TwiML."""
 
     state: State
-    step: int  # the step the next webhook carries
     turn: Turn | None = None  # the engine's turn, when one ran
     notes: tuple[Note, ...] = ()
     then: Then = Then.ASK
     opens: datetime | None = None  # when the office opens (county time), after Note.CLOSED
     offer_callback: bool = False  # the menu offers key 4
     restarted_on: int | None = None  # the new inquiry, when the caller started a new check
+    step: int = 0  # the step the next webhook carries (set last, once the answer is decided)
 
 
 #: The channel's renderer: a ``Said`` into (TwiML, the sentences spoken, for staff to read).
@@ -154,23 +154,22 @@ def _opening(state: State, settings: Settings) -> datetime | None:
 def _menu(
     tx: Transaction, call: Call, state: State, choice: MenuChoice, settings: Settings
 ) -> Said:
-    step = 0  # filled in by the caller
     inquiry = call.thread.inquiry
     assert inquiry is not None
     if choice is MenuChoice.TEXT:
         result = send_result_by_text(
             tx, call.phone, settings.phone_hash_key, call.thread.id, inquiry, result_text(state)
         )
-        return Said(state, step, notes=(TEXT_NOTES[result],))
+        return Said(state, notes=(TEXT_NOTES[result],))
     opens = _opening(state, settings)
     if choice is MenuChoice.CONNECT:
         if opens is None:
-            return Said(state, step, notes=(Note.CONNECTING,), then=Then.DIAL)
-        return Said(state, step, notes=(Note.CLOSED,), opens=opens, offer_callback=True)
+            return Said(state, notes=(Note.CONNECTING,), then=Then.DIAL)
+        return Said(state, notes=(Note.CLOSED,), opens=opens, offer_callback=True)
     if call.phone is None:
-        return Said(state, step, notes=(Note.CALLBACK_WITHHELD,), offer_callback=opens is not None)
+        return Said(state, notes=(Note.CALLBACK_WITHHELD,), offer_callback=opens is not None)
     calls.request_callback(tx, inquiry)
-    return Said(state, step, notes=(Note.CALLBACK_REQUESTED,))
+    return Said(state, notes=(Note.CALLBACK_REQUESTED,))
 
 
 def _engine(tx: Transaction, channel: Channel, call: Call, state: State, text: str) -> Said:
@@ -184,31 +183,31 @@ def _engine(tx: Transaction, channel: Channel, call: Call, state: State, text: s
     misses = call.misses + 1 if turn.retry else 0
     calls.count(tx, call, 0, misses)
     if turn.retry and misses >= MISSES_BEFORE_GOODBYE:
-        return Said(turn.state, 0, turn, notes=(Note.GOODBYE,), then=Then.HANG_UP)
+        return Said(turn.state, turn, notes=(Note.GOODBYE,), then=Then.HANG_UP)
     ended = turn.ask is None and not turn.state.done  # "stop", "end"...: the caller is leaving
     restarted_on = inquiry if inquiry != thread.inquiry else None
     return Said(
-        turn.state, 0, turn, then=Then.HANG_UP if ended else Then.ASK, restarted_on=restarted_on
+        turn.state, turn, then=Then.HANG_UP if ended else Then.ASK, restarted_on=restarted_on
     )
 
 
-def _after_dial(call: Call, state: State, dial_status: str) -> Said:
+def _after_dial(state: State, dial_status: str) -> Said:
     if dial_status in ANSWERED:
-        return Said(state, 0, notes=(Note.THANKS,), then=Then.HANG_UP)
-    return Said(state, 0, notes=(Note.NO_ANSWER,))
+        return Said(state, notes=(Note.THANKS,), then=Then.HANG_UP)
+    return Said(state, notes=(Note.NO_ANSWER,))
 
 
 def _decide(tx: Transaction, channel: Channel, call: Call, step: Step, settings: Settings) -> Said:
     state = _state(call.thread)
     if step.dial_status is not None:
-        return _after_dial(call, state, step.dial_status)
+        return _after_dial(state, step.dial_status)
     heard = step.heard
     if heard is None or heard.text is None:
         silences = call.silences + 1
         calls.count(tx, call, silences, call.misses)
         if silences >= SILENCES_BEFORE_GOODBYE:
-            return Said(state, 0, notes=(Note.GOODBYE,), then=Then.HANG_UP)
-        return Said(state, 0, notes=(Note.NOT_HEARD,))
+            return Said(state, notes=(Note.GOODBYE,), then=Then.HANG_UP)
+        return Said(state, notes=(Note.NOT_HEARD,))
     if heard.menu is not None and state.done:
         calls.count(tx, call, 0, 0)
         return _menu(tx, call, state, heard.menu, settings)
@@ -222,15 +221,7 @@ def _begin(tx: Transaction, channel: Channel, step: Step) -> tuple[Call, Said]:
     turn = start_turn(language, channel.traits)
     inquiry = threads.new_inquiry(tx, call.thread, language)
     threads.save(tx, call.thread, inquiry, _saved(turn))
-    thread = call.thread
-    with_inquiry = Call(
-        call.id,
-        threads.Thread(thread.id, thread.channel, {}, None, inquiry, language, False, {}, None),
-        call.phone,
-        0,
-        0,
-    )
-    return with_inquiry, Said(turn.state, 0, turn)
+    return replace(call, thread=replace(call.thread, inquiry=inquiry)), Said(turn.state, turn)
 
 
 @dataclass(frozen=True)

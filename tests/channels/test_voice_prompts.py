@@ -86,7 +86,7 @@ def every_say() -> list[words.Spoken]:
             state = finished(language, facts)
             says += words.result_says(state) + words.menu_says(state, offer_callback=True)
             opens = datetime(2026, 11, 30, 8, 0, tzinfo=clock.COUNTY_TIME)
-            said = Said(state, 1, opens=opens)
+            said = Said(state, opens=opens)
             says += [words.note_says(said, note, now) for note in Note]
         says += [
             words.Spoken(catalog.text(language, key), language)
