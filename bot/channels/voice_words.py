@@ -137,6 +137,8 @@ def question_says(language: str, question_id: str) -> tuple[Spoken, ...]:
 def hints(language: str, question_id: str | None) -> str:
     """The words the question expects, for the speech recogniser."""
     words = listed(language, "hints")
+    if question_id is not None and is_number_question(question_id):
+        words += listed(language, f"hints_{QUESTIONS[question_id]['kind']}")
     if question_id is not None:
         words += [
             choice.label.lower() for choice in catalog.question(language, question_id).choices
