@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -404,3 +405,13 @@ def test_whatever_twilio_posts_a_call_answers_with_twiml(caller, extra):
     response = caller.post(caller._action(), extra)
     assert response.status_code == 200
     assert Twiml(response.data).gather is not None or Twiml(response.data).hung_up
+
+
+def test_the_incoming_call_webhook_sent_twice_at_once_starts_one_conversation(app, caller):
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda _: caller.post("/voice").data, range(2)))
+    assert answers[0] == answers[1]
+    assert Twiml(answers[0]).asks == "county"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Inquiry)) == 1
+        assert db.session.scalar(select(func.count()).select_from(Message)) == 1
