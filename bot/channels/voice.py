@@ -24,6 +24,7 @@ from bot.channels.sms import e164, require_signature
 from bot.core import reference
 from bot.core.conversation.engine import ChannelTraits, Turn
 from bot.core.eligibility.rules import Hours
+from bot.core.text import clean_text
 from bot.service import calls
 from bot.service.calls import Said, Then
 from bot.service.channel import Channel
@@ -53,6 +54,8 @@ WITHHELD = frozenset(
         "+8656696",
     )
 )
+#: Far more webhooks than any call makes (its steps fit the database's integer).
+MAX_STEPS = 10_000
 ENDED = frozenset(("completed", "busy", "no-answer", "failed", "canceled"))
 
 
@@ -186,8 +189,13 @@ def _dial(said: Said) -> Dial:
     return dial
 
 
+def _field(name: str, limit: int) -> str:
+    """A form field as storable text (no NUL, no lone surrogate), cut to ``limit``."""
+    return clean_text(request.form.get(name, "")[:limit])
+
+
 def _call_sid() -> str:
-    sid = request.form.get("CallSid", "").strip()
+    sid = _field("CallSid", 64).strip()
     if not sid:
         abort(400, "Missing Twilio field CallSid.")
     return sid[:64]
@@ -201,7 +209,7 @@ def _twiml(text: str) -> Response:
 def incoming() -> Response:
     """A call comes in: the welcome and the first question (or, repeated, the same again)."""
     require_signature()
-    step = calls.Step(_call_sid(), 0, caller(request.form.get("From", "")))
+    step = calls.Step(_call_sid(), 0, caller(_field("From", 64)))
     return _twiml(calls.answer(CHANNEL, step, settings(), render))
 
 
@@ -210,8 +218,10 @@ def _step_args() -> tuple[int, str, str]:
     at = request.args.get("at", "")
     language = request.args.get("lang", "en")
     known = at in (words.MENU, words.MENU_WITH_CALLBACK, DIALLED) or at in words.QUESTIONS
-    if number is None or number < 1 or not known or language not in words.GATHER_LANGUAGES:
-        abort(400, "A call step needs ?n=, a known at= and lang=.")
+    if number is None or not 1 <= number <= MAX_STEPS:
+        abort(400, "A call step needs ?n= from 1 to 10000.")
+    if not known or language not in words.GATHER_LANGUAGES:
+        abort(400, "A call step needs a known at= and lang=.")
     return number, at, language
 
 
@@ -220,19 +230,18 @@ def step() -> Response:
     """What the caller did at a gather (keys, speech or nothing), or how a <Dial> ended."""
     require_signature()
     number, at, language = _step_args()
-    form = request.form
-    phone = caller(form.get("From", ""))
+    phone = caller(_field("From", 64))
     if at == DIALLED:
-        status = form.get("DialCallStatus", "").strip()[:16] or "failed"
+        status = _field("DialCallStatus", 16).strip() or "failed"
         call_step = calls.Step(_call_sid(), number, phone, dial_status=status)
     else:
         heard = words.heard(
             at,
             language,
-            form.get("Digits", "")[:32],
-            form.get("FinishedOnKey", ""),
-            form.get("SpeechResult", "")[:500],
-            form.get("Confidence", "")[:16],
+            _field("Digits", 32),
+            _field("FinishedOnKey", 4),
+            _field("SpeechResult", 500),
+            _field("Confidence", 16),
         )
         call_step = calls.Step(_call_sid(), number, phone, heard=heard)
     return _twiml(calls.answer(CHANNEL, call_step, settings(), render))
@@ -256,11 +265,11 @@ def whisper() -> Response:
 def status() -> Response:
     """Twilio's call status callback: how the call ended and how long it took."""
     require_signature()
-    reported = request.form.get("CallStatus", "")
+    reported = _field("CallStatus", 16)
     if reported not in ENDED:
         return _twiml(EMPTY_TWIML)  # a call still ringing or in progress: nothing to keep yet
     try:
-        duration: int | None = int(request.form.get("CallDuration", ""))
+        duration: int | None = int(_field("CallDuration", 9))
     except ValueError:
         duration = None
     calls.call_ended(_call_sid(), reported, duration)

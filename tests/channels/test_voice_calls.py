@@ -266,6 +266,7 @@ def test_a_forged_call_is_refused_and_a_call_without_its_id_is_a_bad_request(cal
     assert caller.post("/voice/status", token="wrong").status_code == 403
     assert caller.post("/voice", {"CallSid": ""}).status_code == 400
     assert caller.post("/voice/step?n=1&at=nowhere&lang=en").status_code == 400
+    assert caller.post("/voice/step?n=99999999999&at=county&lang=en").status_code == 400
 
 
 @pytest.mark.parametrize(
