@@ -1,4 +1,5 @@
-"""Point the county's Twilio number at this service, with the Twilio REST client.
+"""Point the county's Twilio number (its texts and its calls) at this service, with the Twilio
+REST client.
 
 Used by ``flask --app app twilio-setup``; it says what it changes, and changes nothing with
 ``--dry-run``. The HTTP client is pluggable so tests can see the exact requests, offline.
@@ -24,11 +25,19 @@ class Change:
 
 
 def webhook_settings(base_url: str, fallback_url: str | None) -> dict[str, str]:
-    """The number's messaging webhook (POST to /sms) and, when given, its fallback."""
+    """The number's messaging webhook (POST to /sms) and, when given, its fallback; its voice
+    webhook (POST to /voice) and the call status callback (POST to /voice/status)."""
     base = base_url.rstrip("/")
     if not base.startswith("https://"):
         raise SetupError("--base-url must start with https:// (Twilio signs the URL it calls).")
-    settings = {"sms_url": f"{base}/sms", "sms_method": "POST"}
+    settings = {
+        "sms_url": f"{base}/sms",
+        "sms_method": "POST",
+        "voice_url": f"{base}/voice",
+        "voice_method": "POST",
+        "status_callback": f"{base}/voice/status",
+        "status_callback_method": "POST",
+    }
     if fallback_url:
         settings |= {"sms_fallback_url": fallback_url, "sms_fallback_method": "POST"}
     return settings

@@ -16,6 +16,14 @@ from bot.core.eligibility.rules import RULES_BY_REASON, Rule
 STATUSES = {"new": "New", "contacted": "Contacted", "resolved": "Resolved"}
 CHANNELS = {name: channel.label for name, channel in RESIDENT_CHANNELS.items()}
 LANGUAGES = {"en": "English", "es": "Spanish"}
+#: How a phone call ended, as Twilio's status callback reports it.
+CALL_ENDINGS = {
+    "completed": "Ended normally",
+    "busy": "Busy",
+    "no-answer": "Not answered",
+    "failed": "Failed",
+    "canceled": "Hung up before it was answered",
+}
 OFFICE_NAMES = {office_id: office.name for office_id, office in OFFICES.items()}
 ACTIONS = {
     "view": "Opened",

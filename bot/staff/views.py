@@ -28,6 +28,7 @@ from bot.staff.auth import admin_only, signed_in_user
 from bot.staff.blueprint import bp
 from bot.staff.filters import page_number, parse_filters
 from bot.staff.forms import InquiryForm
+from bot.storage import calls
 from bot.storage import inquiries as store
 from bot.storage.inquiries import InquiryDetail, Scope
 from bot.storage.staff import audit_page, record_export, record_view
@@ -69,6 +70,7 @@ def inquiry(ref: str) -> BaseResponse | tuple[str, int] | str:
         "staff/inquiry.html",
         inquiry=detail,
         messages=store.transcript(detail.id),
+        call=calls.call_summary(detail.id),
         form=form,
         texting=texting.panel(detail),
     )

@@ -38,6 +38,7 @@ class InquiryRow:
     office: str | None
     status: str
     unread_replies: int = 0  # residents' answers to the office's texts, not yet opened
+    callback_requested_at: datetime | None = None  # a caller asked the office to call back
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class InquiryDetail:
     office: str | None
     status: str
     notes: str
+    callback_requested_at: datetime | None = None  # a caller asked the office to call back
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def inquiry_page(viewer: Scope, filters: Filters, number: int, size: int = PAGE_
                 Inquiry.office,
                 Inquiry.status,
                 Inquiry.unread_replies,
+                Inquiry.callback_requested_at,
             ),
             viewer,
             filters,
@@ -182,6 +185,7 @@ def find_inquiry(viewer: Scope, reference: str) -> InquiryDetail | None:
         office=inquiry.office,
         status=inquiry.status,
         notes=inquiry.notes or "",
+        callback_requested_at=inquiry.callback_requested_at,
     )
 
 

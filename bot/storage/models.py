@@ -76,6 +76,8 @@ class Inquiry(Base):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Residents' answers to the office's texts that no staff member has opened yet.
     unread_replies: Mapped[int] = mapped_column(server_default="0")
+    # A caller who pressed 4 outside the office's hours asked to be called back (voice).
+    callback_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     conversation: Mapped[Conversation] = relationship(back_populates="inquiries")
     messages: Mapped[list[Message]] = relationship(back_populates="inquiry", order_by="Message.id")

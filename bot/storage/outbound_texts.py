@@ -27,7 +27,10 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     func,
+    insert,
+    literal_column,
     or_,
     select,
     update,
@@ -38,7 +41,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.storage.db import Base, db, rows_updated
 from bot.storage.models import Conversation, Inquiry
 from bot.storage.staff import StaffUser, add_audit_event
-from bot.storage.transactions import transaction
+from bot.storage.statements import statement
+from bot.storage.transactions import Transaction, transaction
 
 #: The service's own statuses, before Twilio has the text.
 HELD = "held"  # staff text during quiet hours: sent when they end
@@ -166,6 +170,34 @@ def _target(inquiry_id: int) -> Target | None:
         .where(Inquiry.id == inquiry_id)
     ).first()
     return Target(*row) if row is not None else None
+
+
+@statement
+def _add_caller_text(dialect: str) -> Any:
+    return (
+        insert(OutboundText)
+        .values(
+            conversation_id=bindparam("thread"),
+            inquiry_id=bindparam("inquiry"),
+            body=bindparam("body"),
+            # Written into the SQL: a compiled-once statement takes only named parameters.
+            origin=literal_column(f"'{CALLER}'"),
+            status=literal_column(f"'{WAITING}'"),
+            attempts=literal_column("0"),
+            send_after=bindparam("now"),
+            created_at=bindparam("now"),
+            status_at=bindparam("now"),
+        )
+        .returning(OutboundText.id)
+    )
+
+
+def add_caller_text(tx: Transaction, thread_id: int, inquiry_id: int, body: str) -> int:
+    """A caller's own request for their result by text, stored in the call's transaction (so a
+    repeated webhook never stores it twice): waiting, due at once, never held by quiet hours."""
+    row = tx.one(_add_caller_text, thread=thread_id, inquiry=inquiry_id, body=body, now=tx.now)
+    assert row is not None
+    return int(row["id"])
 
 
 def add(

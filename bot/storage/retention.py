@@ -6,7 +6,8 @@ dates) so the figures still add up. A
 conversation with nothing recent loses its number, its state and its keyed phone hash, so its
 checks can no longer be tied to a number by anyone, key or not. A number that had opted out is
 remembered in ``opt_out`` by its hash alone, linked to nothing, so nobody who texted STOP is
-answered again; one that had opted back in is taken off it.
+answered again; one that had opted back in is taken off it. The TwiML kept to answer a call's
+repeated webhooks goes a day after the call began, whether or not Twilio reported its end.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, delete, exists, select, update
 
-from bot.storage import outbound_texts
+from bot.storage import calls, outbound_texts
 from bot.storage.db import db, rows_updated
 from bot.storage.models import Conversation, Inquiry, Message, OptOut
 from bot.storage.transactions import transaction
@@ -74,6 +75,7 @@ def purge(now: datetime, retention_days: int) -> Purged:
     cutoff = now - timedelta(days=retention_days)
     old = select(Inquiry.id).where(Inquiry.updated_at < cutoff)
     with transaction():
+        calls.forget_steps_before(now - calls.STEPS_KEPT)
         messages = rows_updated(
             update(Message)
             .where(Message.inquiry_id.in_(old), Message.body.is_not(None))

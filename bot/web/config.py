@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from bot.core.eligibility.rules import Hours
 from bot.core.quiet_hours import QuietHoursError
 from bot.core.quiet_hours import parse as parse_quiet_hours
 
@@ -57,6 +58,18 @@ def _quiet_hours(env: Mapping[str, str]) -> str:
     except QuietHoursError as error:
         raise ConfigError(str(error)) from error
     return value
+
+
+def _hours(env: Mapping[str, str]) -> str | None:
+    """``OFFICE_HOURS`` as given, once it is known to read like ``Mon-Fri 08:00-17:00``."""
+    raw = env.get("OFFICE_HOURS", "").strip()
+    if not raw:
+        return None
+    try:
+        Hours.parse(raw)
+    except ValueError as error:
+        raise ConfigError(f"OFFICE_HOURS: {error}.") from error
+    return raw
 
 
 def _database_url(env: Mapping[str, str], instance_path: Path) -> str:
@@ -120,6 +133,10 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
         "RATELIMIT_ENABLED": _flag(env.get("RATELIMIT_ENABLED"), True),
         "EMBED_ORIGINS": [o.strip() for o in env.get("EMBED_ORIGINS", "").split(",") if o.strip()],
         "METRICS_TOKEN": env.get("METRICS_TOKEN") or None,
+        # Phone calls: the <Say> voices, and opening hours that override both offices'.
+        "VOICE_EN": env.get("VOICE_EN", "").strip() or "Polly.Joanna-Neural",
+        "VOICE_ES": env.get("VOICE_ES", "").strip() or "Polly.Lupe-Neural",
+        "OFFICE_HOURS": _hours(env),
         "SENTRY_DSN": env.get("SENTRY_DSN") or None,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         # Threads a gunicorn worker serves requests on (gunicorn.conf.py reads the same

@@ -32,6 +32,7 @@ class RecordingTwilio(HttpClient):
             "sms_url": "https://old.example/sms",
             "sms_method": "POST",
             "sms_fallback_url": None,
+            "voice_url": "https://old.example/voice",
         }
         if method == "GET":
             body = {"incoming_phone_numbers": [number] * self.numbers, "next_page_uri": None}
@@ -48,7 +49,7 @@ def run(dry_run: bool, numbers: int = 1, fallback: str | None = None):
     return twilio, changes
 
 
-def test_it_finds_the_number_and_sets_its_webhook_to_post_to_sms():
+def test_it_finds_the_number_and_points_its_texts_at_sms_and_its_calls_at_voice():
     twilio, changes = run(dry_run=False, fallback="https://static.saccounty.gov/fallback.xml")
     (get, post) = twilio.requests
     assert get[0] == "GET"
@@ -61,10 +62,16 @@ def test_it_finds_the_number_and_sets_its_webhook_to_post_to_sms():
         "SmsMethod": "POST",
         "SmsFallbackUrl": "https://static.saccounty.gov/fallback.xml",
         "SmsFallbackMethod": "POST",
+        "VoiceUrl": "https://check.saccounty.gov/voice",
+        "VoiceMethod": "POST",
+        "StatusCallback": "https://check.saccounty.gov/voice/status",
+        "StatusCallbackMethod": "POST",
     }
-    assert {c.field: (c.before, c.after) for c in changes}["sms_url"] == (
-        "https://old.example/sms",
-        "https://check.saccounty.gov/sms",
+    changed = {c.field: (c.before, c.after) for c in changes}
+    assert changed["sms_url"] == ("https://old.example/sms", "https://check.saccounty.gov/sms")
+    assert changed["voice_url"] == (
+        "https://old.example/voice",
+        "https://check.saccounty.gov/voice",
     )
 
 

@@ -21,7 +21,9 @@ def test_counts_by_outcome_office_channel_and_week_are_right(app, admin):
     next_week = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)  # 2026-W11
     in_two_weeks = datetime(2026, 3, 17, 18, 0, tzinfo=UTC)  # 2026-W12
     create_inquiry(app, outcome="dismiss", office="district_attorney", created_at=monday)
-    create_inquiry(app, outcome="dismiss", office="district_attorney", created_at=monday)
+    create_inquiry(
+        app, outcome="dismiss", office="district_attorney", channel="voice", created_at=monday
+    )
     create_inquiry(
         app, outcome="reduce", office="district_attorney", channel="sms", created_at=monday
     )
@@ -38,7 +40,7 @@ def test_counts_by_outcome_office_channel_and_week_are_right(app, admin):
         "Sacramento County Public Defender": 1,
         "Sacramento County District Attorney": 3,
     }
-    assert table(html, "Checks by channel") == {"Text message": 2, "Web chat": 2}
+    assert table(html, "Checks by channel") == {"Text message": 2, "Phone call": 1, "Web chat": 1}
     assert table(html, "Checks by ISO week") == {"2026-W10": 3, "2026-W11": 0, "2026-W12": 1}
     assert next_week  # an empty week between two busy ones is shown as zero
 

@@ -7,6 +7,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.caller import Caller
 from tests.support.texter import Texter
 
 FUZZ = settings(
@@ -47,6 +48,31 @@ def test_signed_webhooks_with_any_fields_get_twiml_and_no_error(client, body, se
     params = texter.params(body)
     params["NumMedia"] = media
     response = texter.post(params)
+    no_crash(response)
+    assert response.mimetype == "text/xml"
+
+
+@FUZZ
+@given(
+    sender=TEXT,
+    digits=TEXT,
+    finished=TEXT,
+    speech=TEXT,
+    confidence=TEXT,
+    at=st.sampled_from(["county", "offense", "conviction_year", "age_at_offense", "menu", "menu4"]),
+)
+def test_signed_call_webhooks_with_any_fields_get_twiml_and_no_error(
+    client, sender, digits, finished, speech, confidence, at
+):
+    caller = Caller(client, phone=sender)
+    no_crash(caller.post("/voice"))
+    fields = {
+        "Digits": digits,
+        "FinishedOnKey": finished,
+        "SpeechResult": speech,
+        "Confidence": confidence,
+    }
+    response = caller.post(f"/voice/step?n=1&at={at}&lang=en", fields)
     no_crash(response)
     assert response.mimetype == "text/xml"
 

@@ -43,6 +43,19 @@ def test_a_number_setting_that_is_not_a_number_is_explained(tmp_path):
         from_environment(tmp_path, env={"RETENTION_DAYS": "a year"})
 
 
+def test_calls_have_default_voices_and_office_hours_are_checked_when_read(tmp_path):
+    defaults = from_environment(tmp_path, {})
+    assert (defaults["VOICE_EN"], defaults["VOICE_ES"]) == (
+        "Polly.Joanna-Neural",
+        "Polly.Lupe-Neural",
+    )
+    assert defaults["OFFICE_HOURS"] is None
+    always = from_environment(tmp_path, {"OFFICE_HOURS": "Mon-Sun 00:00-24:00"})
+    assert always["OFFICE_HOURS"] == "Mon-Sun 00:00-24:00"
+    with pytest.raises(ConfigError, match="OFFICE_HOURS"):
+        from_environment(tmp_path, {"OFFICE_HOURS": "weekdays 9 to 5"})
+
+
 def test_serving_needs_the_secret_key_and_the_twilio_token():
     with pytest.raises(ConfigError, match="SECRET_KEY and TWILIO_AUTH_TOKEN"):
         check_required({"SECRET_KEY": None, "TWILIO_AUTH_TOKEN": None})

@@ -106,6 +106,19 @@ class Hours:
         minute = moment_in_county_time.hour * 60 + moment_in_county_time.minute
         return moment_in_county_time.weekday() in self.days and self.opens <= minute < self.closes
 
+    def next_opening(self, moment_in_county_time: datetime) -> datetime:
+        """When the office next opens after this closed moment (wall-clock, county time), so a
+        caller can be told "Monday at 8 AM"."""
+        if moment_in_county_time.utcoffset() == timedelta(0):
+            raise ValueError("Pass the moment in county time, not UTC")
+        midnight = moment_in_county_time.replace(hour=0, minute=0, second=0, microsecond=0)
+        minute = moment_in_county_time.hour * 60 + moment_in_county_time.minute
+        for days_ahead in range(8):
+            day = midnight + timedelta(days=days_ahead)
+            if day.weekday() in self.days and (days_ahead or minute < self.opens):
+                return day + timedelta(minutes=self.opens)
+        raise AssertionError("an office open on no day of the week")  # parse() forbids it
+
 
 @dataclass(frozen=True)
 class Office:

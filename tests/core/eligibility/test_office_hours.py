@@ -99,3 +99,24 @@ def test_both_offices_keep_weekday_business_hours():
         assert office.hours == WEEKDAYS
         assert office.is_open(at(1, "10:00"))
         assert not office.is_open(at(5, "10:00"))
+
+
+@pytest.mark.parametrize(
+    ("day", "clock_time", "opens_on", "opens_at"),
+    [
+        (0, "07:00", 0, "08:00"),  # Monday before opening: today
+        (0, "17:00", 1, "08:00"),  # Monday at closing: tomorrow
+        (4, "18:30", 7, "08:00"),  # Friday evening: Monday
+        (5, "10:00", 7, "08:00"),  # Saturday: Monday
+        (6, "23:59", 7, "08:00"),  # Sunday night: Monday
+    ],
+)
+def test_a_closed_office_says_when_it_next_opens(day, clock_time, opens_on, opens_at):
+    moment = at(day, clock_time).replace(tzinfo=COUNTY_TIME)
+    expected = at(opens_on, opens_at).replace(tzinfo=COUNTY_TIME)
+    assert WEEKDAYS.next_opening(moment) == expected
+
+
+def test_when_an_office_opens_is_asked_in_county_time_only():
+    with pytest.raises(ValueError, match="county time"):
+        WEEKDAYS.next_opening(datetime(2024, 6, 8, 10, 0, tzinfo=UTC))
