@@ -108,9 +108,11 @@ def test_each_worker_thread_gets_a_pooled_connection_of_its_own(tmp_path):
     assert config.engine_options(f"sqlite:///{tmp_path / 'file.db'}", 6)["pool_size"] == 6
 
 
-def test_gunicorn_serves_on_the_threads_the_app_pools_connections_for(monkeypatch):
+def test_gunicorn_serves_on_the_threads_the_app_pools_connections_for(monkeypatch, tmp_path):
     conf: dict[str, object] = {}
     monkeypatch.setenv("WEB_THREADS", "3")
+    # Reading the file sets this when it is unset; set here, it is put back after the test.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     exec((ROOT / "gunicorn.conf.py").read_text(), conf)
     assert conf["threads"] == 3
 
