@@ -141,7 +141,7 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
         "MAX_CONTENT_LENGTH": 64 * 1024,
         # Threads a gunicorn worker serves requests on (gunicorn.conf.py reads the same
         # variable): each needs a pooled connection of its own.
-        "WEB_THREADS": _int(env, "WEB_THREADS", WEB_THREADS),
+        "WEB_THREADS": _int(env, "WEB_THREADS", web_threads(_database_url(env, instance_path))),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -149,13 +149,20 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
     }
 
 
-#: Threads a worker serves on, unless WEB_THREADS says otherwise. A text spends most of its time
-#: waiting for the database (PostgreSQL's round trips and flush, SQLite's write lock); other
-#: threads serve other texts meanwhile (bench/README.md has the figures).
-WEB_THREADS = 4
+#: Threads a worker serves on, unless WEB_THREADS says otherwise. On PostgreSQL a text spends
+#: most of its time waiting for the server (round trips, the flush to disk), and other threads
+#: serve other texts meanwhile. SQLite lets one writer in at a time: there, threads only queue
+#: for its lock and Python's, and the slowest texts took four to eight times longer
+#: (bench/README.md), so each worker serves one request at a time.
+SERVER_DATABASE_THREADS, SQLITE_THREADS = 4, 1
 
 
-def engine_options(database_url: str, threads: int = WEB_THREADS) -> dict[str, Any]:
+def web_threads(database_url: str) -> int:
+    """The default of ``WEB_THREADS`` for this database (gunicorn.conf.py asks the same)."""
+    return SQLITE_THREADS if database_url.startswith("sqlite") else SERVER_DATABASE_THREADS
+
+
+def engine_options(database_url: str, threads: int = SERVER_DATABASE_THREADS) -> dict[str, Any]:
     """A pool with a connection for each of a worker's threads, and as many again for bursts
     and background work (SQLite's checkpoints, the staff pages). Pooled connections to a server
     database are checked before use (it may have restarted); SQLite files need no ping."""

@@ -108,6 +108,13 @@ def test_each_worker_thread_gets_a_pooled_connection_of_its_own(tmp_path):
     assert config.engine_options(f"sqlite:///{tmp_path / 'file.db'}", 6)["pool_size"] == 6
 
 
+def test_a_worker_serves_one_request_at_a_time_on_sqlite_and_four_on_postgresql(tmp_path):
+    """SQLite lets one writer in at a time: threads there only queue (bench/README.md)."""
+    assert config.from_environment(tmp_path, {})["WEB_THREADS"] == 1
+    server = {"DATABASE_URL": "postgresql://db.example/records"}
+    assert config.from_environment(tmp_path, server)["WEB_THREADS"] == 4
+
+
 def test_gunicorn_serves_on_the_threads_the_app_pools_connections_for(monkeypatch, tmp_path):
     conf: dict[str, object] = {}
     monkeypatch.setenv("WEB_THREADS", "3")
