@@ -30,11 +30,18 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 
 
 def post_worker_init(worker):
-    """Each worker checkpoints a SQLite database from a background thread (bot/storage/db.py)."""
+    """Each worker checkpoints a SQLite database from a background thread (bot/storage/db.py).
+
+    Everything loaded so far (the app, its libraries, the rules) lives as long as the worker:
+    ``gc.freeze`` takes it out of the garbage collector's full passes, which otherwise walk all
+    of it now and then in the middle of a request."""
+    import gc
+
     from bot.storage.db import checkpoint_in_background, db
 
     with worker.wsgi.app_context():
         checkpoint_in_background(db.engine)
+    gc.freeze()
 
 
 def child_exit(server, worker):
