@@ -70,7 +70,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         )
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-        **config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"], app.config["WEB_THREADS"]),
+        **config.engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }
     db.init_app(app)

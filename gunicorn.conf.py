@@ -12,11 +12,6 @@ import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", min(4, multiprocessing.cpu_count() * 2)))
-# On PostgreSQL a text spends most of its time waiting for the server: with threads a worker
-# serves other texts meanwhile. On SQLite (one writer at a time) a worker serves one request at a
-# time. The app sizes its connection pool from the same setting (bot/web/config.py).
-_sqlite = os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite")
-threads = int(os.environ.get("WEB_THREADS") or (1 if _sqlite else 4))
 timeout = 10
 graceful_timeout = 10
 keepalive = 5

@@ -139,9 +139,6 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
         "OFFICE_HOURS": _hours(env),
         "SENTRY_DSN": env.get("SENTRY_DSN") or None,
         "MAX_CONTENT_LENGTH": 64 * 1024,
-        # Threads a gunicorn worker serves requests on (gunicorn.conf.py reads the same
-        # variable): each needs a pooled connection of its own.
-        "WEB_THREADS": _int(env, "WEB_THREADS", web_threads(_database_url(env, instance_path))),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -149,27 +146,9 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
     }
 
 
-#: Threads a worker serves on, unless WEB_THREADS says otherwise. On PostgreSQL a text spends
-#: most of its time waiting for the server (round trips, the flush to disk), and other threads
-#: serve other texts meanwhile. SQLite lets one writer in at a time: there, threads only queue
-#: for its lock and Python's, and the slowest texts took four to eight times longer
-#: (bench/README.md), so each worker serves one request at a time.
-SERVER_DATABASE_THREADS, SQLITE_THREADS = 4, 1
-
-
-def web_threads(database_url: str) -> int:
-    """The default of ``WEB_THREADS`` for this database (gunicorn.conf.py asks the same)."""
-    return SQLITE_THREADS if database_url.startswith("sqlite") else SERVER_DATABASE_THREADS
-
-
-def engine_options(database_url: str, threads: int = SERVER_DATABASE_THREADS) -> dict[str, Any]:
-    """A pool with a connection for each of a worker's threads, and as many again for bursts
-    and background work (SQLite's checkpoints, the staff pages). Pooled connections to a server
-    database are checked before use (it may have restarted); SQLite files need no ping."""
-    if database_url.startswith("sqlite"):
-        in_memory = database_url in ("sqlite://", "sqlite:///") or ":memory:" in database_url
-        return {} if in_memory else {"pool_size": threads, "max_overflow": threads}
-    return {"pool_size": threads, "max_overflow": threads, "pool_pre_ping": True}
+def engine_options(database_url: str) -> dict[str, Any]:
+    """Check pooled connections before use on a server database; SQLite files need no ping."""
+    return {} if database_url.startswith("sqlite") else {"pool_pre_ping": True}
 
 
 def check_required(config: Mapping[str, Any]) -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.web import config
 from bot.web.config import ConfigError, check_required, check_safe, from_environment
 from tests.support.paths import ROOT
 
@@ -96,32 +95,6 @@ def test_db_upgrade_needs_no_secrets(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "fresh.db").exists()
-
-
-def test_each_worker_thread_gets_a_pooled_connection_of_its_own(tmp_path):
-    """gunicorn serves a worker's requests on WEB_THREADS threads: the pool must hold as many
-    connections, or a thread waits for another's to come back."""
-    settings = config.from_environment(tmp_path, {"WEB_THREADS": "6"})
-    assert settings["WEB_THREADS"] == 6
-    server = config.engine_options("postgresql+psycopg://db.example/records", 6)
-    assert server["pool_size"] == 6 and server["pool_pre_ping"] is True
-    assert config.engine_options(f"sqlite:///{tmp_path / 'file.db'}", 6)["pool_size"] == 6
-
-
-def test_a_worker_serves_one_request_at_a_time_on_sqlite_and_four_on_postgresql(tmp_path):
-    """SQLite lets one writer in at a time: threads there only queue (bench/README.md)."""
-    assert config.from_environment(tmp_path, {})["WEB_THREADS"] == 1
-    server = {"DATABASE_URL": "postgresql://db.example/records"}
-    assert config.from_environment(tmp_path, server)["WEB_THREADS"] == 4
-
-
-def test_gunicorn_serves_on_the_threads_the_app_pools_connections_for(monkeypatch, tmp_path):
-    conf: dict[str, object] = {}
-    monkeypatch.setenv("WEB_THREADS", "3")
-    # Reading the file sets this when it is unset; set here, it is put back after the test.
-    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
-    exec((ROOT / "gunicorn.conf.py").read_text(), conf)
-    assert conf["threads"] == 3
 
 
 def test_openid_connect_over_plain_http_is_refused_outside_the_tests(tmp_path):
