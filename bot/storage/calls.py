@@ -204,7 +204,9 @@ def find_call(tx: Transaction, channel: str, call_sid: str) -> Call | None:
     row = tx.one(_find_call, sid=call_sid)
     if row is None:
         return None
-    return Call(row["call_id"], _thread(row, channel), row["phone"], row["silences"], row["misses"])
+    return Call(
+        row["call_id"], _thread(tx, row, channel), row["phone"], row["silences"], row["misses"]
+    )
 
 
 def new_call(

@@ -68,14 +68,6 @@ def _json(name: str) -> Any:
     return bindparam(name, type_=JSON)
 
 
-def _current_inquiry(column: Any) -> Any:
-    """A column of the thread's current inquiry, read in the statement that finds the thread."""
-    # Written out: inside RETURNING, SQLAlchemy's SQLite compiler drops the table names that
-    # correlate a subquery with the row being written.
-    sql = f"(SELECT inquiry.{column.name} FROM inquiry WHERE inquiry.id = conversation.inquiry_id)"
-    return literal_column(sql, type_=column.type).label(column.name)
-
-
 THREAD_COLUMNS = (
     conversation.c.id,
     conversation.c.state,
@@ -86,8 +78,6 @@ THREAD_COLUMNS = (
     conversation.c.office_texted_at,
     conversation.c.office_inquiry_id,
     conversation.c.office_acked_at,
-    _current_inquiry(inquiry.c.answers),
-    _current_inquiry(inquiry.c.reference),
 )
 
 
@@ -350,7 +340,7 @@ class Thread:
     inquiry: int | None
     language: str
     opted_out: bool
-    # What the resident has told the current check, read with the thread in one statement.
+    # What the resident has told the current check (read after the lock is held: ``_thread``).
     answers: dict[str, Any]
     reference: str | None
     # The office's last text to this number, the check it was about, and when the resident's
@@ -369,7 +359,28 @@ class PhoneThread:
     slowed_at: datetime | None
 
 
-def _thread(row: Row, channel: str) -> Thread:
+@statement
+def _current_answers(dialect: str) -> Any:
+    i = inquiry.c
+    return select(i.answers, i.reference).where(i.id == bindparam("inquiry"))
+
+
+def _thread(tx: Transaction, row: Row, channel: str) -> Thread:
+    """The thread as locked by ``row``'s statement, with its current inquiry's answers and
+    reference read by a statement of their own, after the lock is held.
+
+    Not in the locking statement: on PostgreSQL a subquery there reads the data as it was when
+    the statement began, before it waited for the lock. A text arriving while the resident's
+    previous one commits would then see the thread's new progress beside the old answers (a
+    finished check with no reference, or an answer lost).
+    """
+    answers: dict[str, Any] = {}
+    reference = None
+    if row["inquiry_id"] is not None:
+        current = tx.one(_current_answers, inquiry=row["inquiry_id"])
+        if current is not None:
+            answers = _stored(current["answers"]) or {}
+            reference = current["reference"]
     return Thread(
         id=row["id"],
         channel=channel,
@@ -378,8 +389,8 @@ def _thread(row: Row, channel: str) -> Thread:
         inquiry=row["inquiry_id"],
         language=row["language"],
         opted_out=bool(row["opted_out"]),
-        answers=_stored(row["answers"]) or {},
-        reference=row["reference"],
+        answers=answers,
+        reference=reference,
         office_texted_at=_moment(row["office_texted_at"]),
         office_inquiry=row["office_inquiry_id"],
         office_acked_at=_moment(row["office_acked_at"]),
@@ -400,7 +411,7 @@ def phone_thread(
         minute_ago=tx.when(tx.moment - MINUTE),
     )
     assert row is not None
-    return PhoneThread(_thread(row, channel), row["texts_counted"], _moment(row["slowed_at"]))
+    return PhoneThread(_thread(tx, row, channel), row["texts_counted"], _moment(row["slowed_at"]))
 
 
 def mark_slowed(tx: Transaction, thread: Thread) -> None:
@@ -418,7 +429,7 @@ def new_token_thread(tx: Transaction, channel: str, token: str, language: str) -
 def token_thread(tx: Transaction, channel: str, token: str, lock: bool = True) -> Thread | None:
     """A web chat's thread by its id; locked for this transaction unless only read."""
     row = tx.one(_lock_token_thread if lock else _token_thread, token=token)
-    return _thread(row, channel) if row is not None else None
+    return _thread(tx, row, channel) if row is not None else None
 
 
 def new_inquiry(tx: Transaction, thread: Thread, language: str) -> int:
