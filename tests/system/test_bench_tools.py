@@ -27,7 +27,11 @@ def test_percentiles_come_from_the_latency_distribution_not_the_thread_statistic
 
 
 def test_the_outbound_bench_drains_every_text_once_never_above_the_rate(database_url):
-    """A small run of ``bench/outbound_texts.py``: two worker processes, the shared pace."""
-    report = bench_module("outbound_texts").run_drain(database_url, texts=30, rate=40.0, workers=2)
+    """A small run of ``bench/outbound_texts.py``: two worker processes, the shared pace.
+
+    Over 30 texts a few milliseconds' lateness of the first arrival (the first request opens
+    its connection) already moves the measured rate by percents, so this smoke run allows 10%;
+    the benchmark's own 1,000-text runs hold 5% (bench/README.md)."""
+    report = bench_module("outbound_texts").run_drain(database_url, texts=30, rate=20.0, workers=2)
     assert (report.sent, report.duplicated, report.missing) == (30, 0, 0)
-    assert report.measured_rate <= report.configured_rate * 1.05
+    assert report.measured_rate <= report.configured_rate * 1.10
