@@ -30,7 +30,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
-    false,
     literal_column,
     or_,
     select,
@@ -38,7 +37,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.storage.conversations import THREAD_COLUMNS, Thread, _insert, _table, _thread
+from bot.storage.conversations import (
+    THREAD_COLUMNS,
+    Thread,
+    _insert,
+    _table,
+    _thread,
+    new_token_thread,
+)
 from bot.storage.db import Base, db
 from bot.storage.models import Conversation, Inquiry, OptOut, utcnow
 from bot.storage.statements import Statement, statement
@@ -91,25 +97,6 @@ def _find_call(dialect: str) -> Any:
     )
     # SQLite's write transaction (BEGIN IMMEDIATE) already serialises; PostgreSQL locks the rows.
     return found.with_for_update() if dialect == "postgresql" else found
-
-
-@statement
-def _new_call_thread(dialect: str) -> Any:
-    return (
-        _insert(dialect, conversation)
-        .values(
-            token=bindparam("token"),
-            channel=bindparam("channel"),
-            phone=bindparam("phone"),
-            state=bindparam("state"),
-            language=bindparam("language"),
-            opted_out=false(),
-            created_at=bindparam("now"),
-            updated_at=bindparam("now"),
-            texts_counted=literal_column("0"),
-        )
-        .returning(conversation.c.id)
-    )
 
 
 @statement
@@ -214,20 +201,9 @@ def new_call(
 ) -> Call:
     """A new call on a conversation of its own; the number is kept for staff, never hashed, so
     the call never becomes the number's text thread."""
-    thread_row = tx.one(
-        _new_call_thread,
-        token=token,
-        channel=channel,
-        phone=phone,
-        state="{}",
-        language=language,
-        now=tx.now,
-    )
-    assert thread_row is not None
-    thread_id = thread_row["id"]
-    call_row = tx.one(_new_call, sid=call_sid, thread=thread_id, now=tx.now)
+    thread = new_token_thread(tx, channel, token, language, phone)
+    call_row = tx.one(_new_call, sid=call_sid, thread=thread.id, now=tx.now)
     assert call_row is not None
-    thread = Thread(thread_id, channel, {}, None, None, language, False, {}, None)
     return Call(call_row["id"], thread, phone, 0, 0)
 
 

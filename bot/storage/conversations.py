@@ -134,6 +134,7 @@ def _new_token_thread(dialect: str) -> Any:
         .values(
             token=bindparam("token"),
             channel=bindparam("channel"),
+            phone=bindparam("phone"),
             state=bindparam("state"),
             language=bindparam("language"),
             opted_out=false(),
@@ -418,9 +419,20 @@ def mark_slowed(tx: Transaction, thread: Thread) -> None:
     tx.run(_mark_slowed, thread=thread.id, now=tx.now)
 
 
-def new_token_thread(tx: Transaction, channel: str, token: str, language: str) -> Thread:
+def new_token_thread(
+    tx: Transaction, channel: str, token: str, language: str, phone: str | None = None
+) -> Thread:
+    """A thread found by its id, never by a phone hash: a web chat, or a phone call (whose
+    number is kept for staff but never hashed, so a call never becomes the number's text
+    thread)."""
     row = tx.one(
-        _new_token_thread, token=token, channel=channel, state="{}", language=language, now=tx.now
+        _new_token_thread,
+        token=token,
+        channel=channel,
+        phone=phone,
+        state="{}",
+        language=language,
+        now=tx.now,
     )
     assert row is not None
     return Thread(row["id"], channel, {}, None, None, language, False, {}, None)

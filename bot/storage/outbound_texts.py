@@ -304,7 +304,9 @@ def claim_next(now: datetime) -> Claimed | None:
                 .join(Conversation, Conversation.id == OutboundText.conversation_id)
                 .where(OutboundText.id == candidate)
             ).one()
-            return Claimed(candidate, row[0] or "", row[1], row[2], bool(row[3]), row[4])
+            return Claimed(
+                candidate, row.body or "", row.phone, row.origin, bool(row.opted_out), row.attempts
+            )
 
 
 def release(text_id: int, status: str, send_after: datetime, now: datetime) -> None:
