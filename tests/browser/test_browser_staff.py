@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pyotp
+from playwright.sync_api import expect
 
 from tests.support.staff import DA_ANSWERS, PASSWORD, REFERENCE, create_staff
 from tests.support.texter import Texter
@@ -43,13 +44,14 @@ def test_an_admin_sets_up_the_second_factor_and_adds_an_account_in_chromium(brow
     page.get_by_label("Email address").fill("ada@county.example.org")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_role("heading", name="Set up your second factor").is_visible()
+    expect(page.get_by_role("heading", name="Set up your second factor")).to_be_visible()
     qr = page.locator("img.qr-code")
-    assert qr.evaluate("image => image.complete && image.naturalWidth > 0")  # CSP lets it show
+    expect(qr).to_have_js_property("complete", True)
+    assert qr.evaluate("image => image.naturalWidth > 0")  # the CSP lets it show
     key = page.locator("code.totp-key").inner_text().replace(" ", "")
     page.get_by_label("Six-digit code from the app").fill(pyotp.TOTP(key).now())
     page.get_by_role("button", name="Turn on the second factor").click()
-    assert page.locator("ul.recovery-codes li").count() == 10
+    expect(page.locator("ul.recovery-codes li")).to_have_count(10)
     page.get_by_role("link", name="I have kept them: continue").click()
     page.get_by_role("link", name="Accounts").click()
     page.get_by_label("Email address").fill("sam@da.example.org")
@@ -63,10 +65,10 @@ def test_an_admin_sets_up_the_second_factor_and_adds_an_account_in_chromium(brow
     owner.get_by_label("New password", exact=True).fill("a long new passphrase")
     owner.get_by_label("The same password again").fill("a long new passphrase")
     owner.get_by_role("button", name="Set the password").click()
-    assert owner.get_by_text("Your password is set").is_visible()
+    expect(owner.get_by_text("Your password is set")).to_be_visible()
     owner.get_by_label("Email address").fill("sam@da.example.org")
     owner.get_by_label("Password").fill("a long new passphrase")
     owner.get_by_role("button", name="Sign in").click()
-    assert owner.get_by_role("heading", name="Inquiries").is_visible()
+    expect(owner.get_by_role("heading", name="Inquiries")).to_be_visible()
     owner.context.close()
     context.close()
