@@ -32,7 +32,7 @@ def test_staff_sign_in_search_open_and_mark_contacted(browser, live_app, app):
     assert "weed possession" in page.content()
     page.get_by_label("Status").select_option("contacted")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Saved. The status is now Contacted.").is_visible()
+    expect(page.get_by_text("Saved. The status is now Contacted.")).to_be_visible()
     context.close()
 
 

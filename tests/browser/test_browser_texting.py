@@ -3,6 +3,7 @@ sent, seen waiting, then queued at Twilio, then delivered after the stand-in's s
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.support import texting
@@ -42,11 +43,11 @@ def test_staff_send_a_ready_text_and_see_it_queued_then_delivered(
         assert "1 segment." in page.locator(".segment-count").inner_text()
         words.fill("x" * 161)
         assert "too long" in page.locator(".segment-count").inner_text()
-        assert page.get_by_role("button", name="Send text").is_disabled()
+        expect(page.get_by_role("button", name="Send text")).to_be_disabled()
 
         page.get_by_label("We have your case and will call you").check()
         page.get_by_role("button", name="Send text").click()
-        assert page.get_by_text("The text is queued").is_visible()
+        expect(page.get_by_text("The text is queued")).to_be_visible()
         assert (
             page.locator(".outbound-text .text-status")
             .inner_text()
