@@ -16,7 +16,7 @@ from bot import channels, screening_jobs, staff
 from bot import commands as cli
 from bot.staff.auth import login_manager
 from bot.storage import audit
-from bot.storage.db import configure_sqlite, db, migrate
+from bot.storage.db import configure_sqlite, db, migrate, ping_when_idle
 from bot.web import (
     config,
     error_reports,
@@ -77,6 +77,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     with app.app_context():
         configure_sqlite(db.engine)
+        ping_when_idle(db.engine)
         audit.use_key(db.engine, app.config["AUDIT_KEY"])
 
     csrf.init_app(app)

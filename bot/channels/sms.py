@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -102,18 +103,34 @@ def require_signature() -> None:
         abort(403)
 
 
+#: Stands for the reply's id in a rendered reply (``_reply_twiml``); the action URL, which holds
+#: it, comes before the text in the TwiML, so the first occurrence is always the URL's.
+REPLY_ID = "REPLY-ID"
+
+
+@lru_cache(maxsize=1024)
+def _reply_twiml(text: str, url_root: str) -> str:
+    """A reply's TwiML, rendered by the twilio library once per text: the questions are a few
+    hundred texts, and rendering (an XML tree, then its serialisation) costs more than the rest
+    of the answer."""
+    response = MessagingResponse()
+    response.message(text, action=f"{url_root}sms/status?reply={REPLY_ID}", method="POST")
+    return str(response)
+
+
 def twiml(answer: turns.Answer | None = None) -> Response:
     """TwiML with the reply, if any; Twilio reports the delivery of a stored reply to the
     ``action`` URL."""
-    response = MessagingResponse()
-    if answer is not None and answer.said:
-        text = answer.said[-1]
-        if answer.reply_id is None:
-            response.message(text)
-        else:
-            action = f"{request.url_root}sms/status?reply={answer.reply_id}"
-            response.message(text, action=action, method="POST")
-    return Response(str(response), mimetype="text/xml")
+    if answer is None or not answer.said:
+        return Response(EMPTY_TWIML, mimetype="text/xml")
+    text = answer.said[-1]
+    if answer.reply_id is None:
+        response = MessagingResponse()
+        response.message(text)
+        body = str(response)
+    else:
+        body = _reply_twiml(text, request.url_root).replace(REPLY_ID, str(answer.reply_id), 1)
+    return Response(body, mimetype="text/xml")
 
 
 def _has_media(form: Any) -> bool:

@@ -25,6 +25,7 @@ CHECKPOINT_EVERY_S = 0.2
 # With a checkpointer running, a request copies the log itself only if it has grown this far
 # (80 MB): a safety net should the thread ever fall behind. SQLite's default is 1,000 pages.
 FALLBACK_CHECKPOINT_PAGES = 20_000
+IDLE_PING_S = 10.0  # a pooled server connection idle this long is pinged before use
 _checkpointed: set[str] = set()  # database files this process checkpoints in the background
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,36 @@ def rows_deleted(statement: Delete) -> int:
     if not isinstance(result, CursorResult):
         raise TypeError(f"a DELETE returned {type(result).__name__}, not a CursorResult")
     return result.rowcount
+
+
+def ping_when_idle(engine: Engine) -> None:
+    """On a server database, check a pooled connection before use only when it has sat idle.
+
+    A connection used a moment ago is alive; pinging it anyway (``pool_pre_ping``) costs every
+    webhook a round trip to the database. One idle for ``IDLE_PING_S`` may have been closed by
+    a restart or a firewall, so it is pinged with the dialect's own ping, and a dead one is
+    replaced by the pool before anyone uses it. A connection that breaks while in use is
+    invalidated where the error is seen (SQLAlchemy for the ORM, ``transactions`` for the hot
+    path).
+    """
+    if engine.dialect.name == "sqlite":
+        return
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError() from error  # the pool connects afresh
+            raise
 
 
 def configure_sqlite(engine: Engine) -> None:

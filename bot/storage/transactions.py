@@ -46,6 +46,7 @@ class Transaction:
     def __init__(self) -> None:
         self.dialect = db.engine.dialect
         self.connection = db.engine.raw_connection()
+        self.statements = 0  # run so far: a connection lost before the first one is retried
         cursor: Any = self.connection.cursor()  # the driver's own: sqlite3 or psycopg
         if self.dialect.name == "sqlite":
             begin_immediate(cursor)  # take the write lock now, not mid-way
@@ -59,11 +60,13 @@ class Transaction:
 
     def all(self, statement: Statement, **params: Any) -> list[Row]:
         self.cursor.execute(statement.sql(self.dialect), params)
+        self.statements += 1
         names = [column[0] for column in self.cursor.description or ()]
         return [dict(zip(names, row, strict=True)) for row in self.cursor.fetchall()]
 
     def run(self, statement: Statement, **params: Any) -> None:
         self.cursor.execute(statement.sql(self.dialect), params)
+        self.statements += 1
         if self.cursor.description is not None:
             self.cursor.fetchall()  # finish the statement (RETURNING), or SQLite cannot commit
 
@@ -73,6 +76,21 @@ class Transaction:
             return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         return moment
 
+    def lost(self, error: BaseException) -> bool:
+        """True when ``error`` means the connection is gone (a database restart, say): it is
+        then invalidated, so the pool never hands it out again."""
+        dbapi = self.dialect.loaded_dbapi
+        if not isinstance(error, dbapi.Error):
+            return False
+        if not self.dialect.is_disconnect(error, self.connection.dbapi_connection, self.cursor):
+            return False
+        self.connection.invalidate(error)
+        return True
+
+
+class _ConnectionLostError(Exception):
+    """The pooled connection had died before this transaction ran anything: safe to retry."""
+
 
 def _attempt(work: Callable[..., T], *args: Any) -> T:
     tx = Transaction()
@@ -80,7 +98,11 @@ def _attempt(work: Callable[..., T], *args: Any) -> T:
         result = work(tx, *args)
         tx.connection.commit()
         return result
-    except BaseException:
+    except BaseException as error:
+        if tx.lost(error):
+            if tx.statements == 0:
+                raise _ConnectionLostError() from error
+            raise
         tx.connection.rollback()
         raise
     finally:
@@ -89,12 +111,15 @@ def _attempt(work: Callable[..., T], *args: Any) -> T:
 
 def in_transaction(work: Callable[..., T], *args: Any) -> T:
     """Run ``work(tx, *args)`` in one transaction, again after a unique clash (a new reference
-    that happened to exist); a database that does not answer is a 503, never half-written."""
-    dbapi = db.engine.dialect.dbapi
-    assert dbapi is not None
+    that happened to exist) or on a fresh connection when the pooled one had died; a database
+    that does not answer is a 503, never half-written."""
+    dbapi = db.engine.dialect.loaded_dbapi
     for attempt in range(ATTEMPTS):
         try:
             return _attempt(work, *args)
+        except _ConnectionLostError as lost:
+            if attempt == ATTEMPTS - 1:
+                raise ServiceUnavailableError("connection lost") from lost.__cause__
         except dbapi.IntegrityError:
             if attempt == ATTEMPTS - 1:
                 raise

@@ -146,9 +146,22 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
     }
 
 
-def engine_options(database_url: str) -> dict[str, Any]:
-    """Check pooled connections before use on a server database; SQLite files need no ping."""
-    return {} if database_url.startswith("sqlite") else {"pool_pre_ping": True}
+def engine_options(database_url: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The pool of a server database, sized for one gunicorn worker.
+
+    A sync worker serves one request at a time, which uses at most two connections (the hot
+    path's and the ORM session's): ``DATABASE_POOL_SIZE`` (2) kept open, a few more for a
+    moment when a worker runs threads, so that workers x (size + overflow) stays well inside
+    the server's ``max_connections``. Idle connections are pinged before use
+    (``bot.storage.db.ping_when_idle``). SQLite files need no pool settings.
+    """
+    if database_url.startswith("sqlite"):
+        return {}
+    env = os.environ if env is None else env
+    size = _int(env, "DATABASE_POOL_SIZE", 2)
+    if size < 1:
+        raise ConfigError("DATABASE_POOL_SIZE must be at least 1.")
+    return {"pool_size": size, "max_overflow": 3}
 
 
 def check_required(config: Mapping[str, Any]) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, Response
+from flask import Flask, Request, Response
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 
 from bot.web import surfaces
 
@@ -45,6 +46,27 @@ def configure_session(app: Flask) -> None:
     app.config["SESSION_REFRESH_EACH_REQUEST"] = True
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, skipping the work a request without one does not need.
+
+    Twilio's webhooks and the chat API never send a session cookie, and they are most of the
+    traffic: Flask would still build a signing serializer to open an empty session and look up
+    every cookie setting to save nothing. What is read and written is unchanged.
+    """
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not session and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
+
+
 def _frame_ancestors(app: Flask) -> str:
     origins = " ".join(app.config.get("EMBED_ORIGINS") or [])
     return f"frame-ancestors 'self' {origins}".strip()
@@ -70,14 +92,17 @@ def _defaults(app: Flask) -> dict[str, str]:
 
 def register(app: Flask) -> None:
     configure_session(app)
+    app.session_interface = CookieSessions()
     defaults = _defaults(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
         headers = response.headers
         surface = surfaces.current()
-        if surface is not None:
+        if surface is not None and surface.headers:
             headers.update(surface.headers)  # a surface's own headers win over its views'
-        for name, value in defaults.items():
-            headers.setdefault(name, value)
+        present = {name.lower() for name, _ in headers.items()}
+        headers.extend(
+            [(name, value) for name, value in defaults.items() if name.lower() not in present]
+        )
         return response
