@@ -207,17 +207,33 @@ def _receive(
             return aside
     current = thread.inquiry
     received_by = current or threads.new_inquiry(tx, thread, thread.language)
+    # The turn is worked out before anything is written: the engine only computes, and the
+    # message and everything it changes are then stored together, or not at all when the
+    # provider sent this message before.
+    turn = reply(_state(thread), inbound.text, _context(channel, thread, inbound.has_media))
+    said = channel.render(turn)
+    fresh = Event.RESTARTED in turn.events or (Event.STARTED in turn.events and current is not None)
+    if not fresh:
+        recorded = threads.record_turn(
+            tx, thread, received_by, inbound.text, inbound.sid, _saved(turn), said
+        )
+        if recorded is None:
+            return _stored_before(tx, inbound)
+        return Answer(inbound.token, turn.state, said, recorded.reply_id, turn.events)
+    # A new check: the message closes the old inquiry, the turn opens the next one.
     inbound_id = threads.add_inbound(tx, thread, received_by, inbound.text, inbound.sid)
     if inbound_id is None:
-        assert inbound.sid is not None
-        return _repeated(threads.stored_replies(tx, inbound.sid))
-    turn = reply(_state(thread), inbound.text, _context(channel, thread, inbound.has_media))
-    fresh = Event.RESTARTED in turn.events or (Event.STARTED in turn.events and current is not None)
-    inquiry = threads.new_inquiry(tx, thread, turn.state.language) if fresh else received_by
+        return _stored_before(tx, inbound)
+    inquiry = threads.new_inquiry(tx, thread, turn.state.language)
     threads.save(tx, thread, inquiry, _saved(turn))
-    said = channel.render(turn)
     reply_id = threads.add_replies(tx, thread, inquiry, said, inbound_id)
     return Answer(inbound.token, turn.state, said, reply_id, turn.events)
+
+
+def _stored_before(tx: Transaction, inbound: Inbound) -> Answer:
+    """The provider sent this message before (a retry): the same answer, nothing changed."""
+    assert inbound.sid is not None
+    return _repeated(threads.stored_replies(tx, inbound.sid))
 
 
 def _cleaned(inbound: Inbound) -> Inbound:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Table,
+    Text,
     and_,
     bindparam,
     case,
@@ -38,7 +39,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot import clock
 from bot.storage.db import Base, db
 from bot.storage.models import Conversation, Inquiry, Message, OptOut
-from bot.storage.statements import Statement, statement
+from bot.storage.statements import Statement, postgresql_statement, statement
 from bot.storage.transactions import Row, Transaction, transaction
 
 
@@ -271,6 +272,84 @@ def _add_reply(dialect: str) -> Any:
         )
         .returning(message.c.id)
     )
+
+
+@postgresql_statement
+def _record_turn(dialect: str) -> Any:
+    """PostgreSQL: a message's writes in one statement, each part only if the message is new
+    (data-modifying CTEs): the resident's message, the thread's progress, the inquiry (its
+    outcome, reasons, office and reference when the check ends, else kept) and our reply.
+
+    Answers ``inbound_id`` (``NULL`` when the provider's id was stored before: then nothing was
+    written) and ``reply_id``. A message costs one round trip to the database here instead of
+    four; SQLite runs the same writes as separate statements (``record_turn``)."""
+    m, c, i = message.c, conversation.c, inquiry.c
+    inbound = (
+        postgresql.insert(message)
+        .values(
+            conversation_id=bindparam("thread"),
+            inquiry_id=bindparam("inquiry"),
+            direction=literal_column("'in'"),
+            body=bindparam("body"),
+            twilio_sid=bindparam("sid"),
+            created_at=bindparam("now"),
+        )
+        .on_conflict_do_nothing(
+            index_elements=[m.twilio_sid], index_where=m.twilio_sid.is_not(None)
+        )
+        .returning(m.id)
+        .cte("inbound")
+    )
+    is_new = exists(select(inbound.c.id))
+    finished = cast(bindparam("reference"), Text).is_not(None)
+    saved_thread = (
+        update(conversation)
+        .where(c.id == bindparam("thread"), is_new)
+        .values(
+            state=_json("state"),
+            language=bindparam("language"),
+            opted_out=bindparam("opted_out"),
+            inquiry_id=bindparam("inquiry"),
+            updated_at=bindparam("now"),
+        )
+        .cte("saved_thread")
+    )
+    saved_inquiry = (
+        update(inquiry)
+        .where(i.id == bindparam("inquiry"), is_new)
+        .values(
+            language=bindparam("language"),
+            answers=_json("answers"),
+            updated_at=bindparam("now"),
+            outcome=func.coalesce(bindparam("outcome"), i.outcome),
+            reasons=case((finished, _json("reasons")), else_=i.reasons),
+            office=func.coalesce(bindparam("office"), i.office),
+            reference=func.coalesce(bindparam("reference"), i.reference),
+            completed_at=case((finished, bindparam("now")), else_=i.completed_at),
+        )
+        .cte("saved_inquiry")
+    )
+    reply_body = cast(bindparam("reply"), Text)
+    reply = (
+        postgresql.insert(message)
+        .from_select(
+            ["conversation_id", "inquiry_id", "direction", "body", "reply_to_id", "created_at"],
+            select(
+                bindparam("thread", type_=m.conversation_id.type),
+                bindparam("inquiry", type_=m.inquiry_id.type),
+                literal_column("'out'"),
+                reply_body,
+                inbound.c.id,
+                bindparam("now", type_=m.created_at.type),
+            ).where(reply_body.is_not(None)),
+        )
+        .returning(m.id)
+        .cte("reply")
+    )
+    return select(
+        select(inbound.c.id).scalar_subquery().label("inbound_id"),
+        select(reply.c.id).scalar_subquery().label("reply_id"),
+    ).add_cte(saved_thread, saved_inquiry)
 
 
 @statement
@@ -528,6 +607,54 @@ def add_replies(
         assert row is not None
         last = row["id"]
     return last
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A new message's turn, stored: the id of our last reply (``None`` when nothing was said)."""
+
+    reply_id: int | None
+
+
+def record_turn(
+    tx: Transaction,
+    thread: Thread,
+    inquiry_id: int,
+    text: str,
+    sid: str | None,
+    saved: Saved,
+    said: list[str],
+) -> Recorded | None:
+    """Store a resident's message, where the check stands after it, and what we said back, in
+    the inquiry the message belongs to; ``None`` (and nothing written) when this provider id
+    was stored before."""
+    if tx.dialect.name != "postgresql" or len(said) > 1:
+        inbound_id = add_inbound(tx, thread, inquiry_id, text, sid)
+        if inbound_id is None:
+            return None
+        save(tx, thread, inquiry_id, saved)
+        return Recorded(add_replies(tx, thread, inquiry_id, said, inbound_id))
+    outcome, reasons, office, reference = saved.finished or (None, None, None, None)
+    row = tx.one(
+        _record_turn,
+        thread=thread.id,
+        inquiry=inquiry_id,
+        body=text,
+        sid=sid,
+        now=tx.now,
+        state=json.dumps(saved.progress),
+        language=saved.language,
+        opted_out=saved.opted_out,
+        answers=json.dumps(saved.answers),
+        outcome=outcome,
+        reasons=json.dumps(reasons) if reasons is not None else None,
+        office=office,
+        reference=reference,
+        reply=said[0] if said else None,
+    )
+    if row is None or row["inbound_id"] is None:
+        return None
+    return Recorded(row["reply_id"])
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,14 @@ _COMPILERS: dict[str, Dialect] = {
 class Statement:
     """One statement, built for a dialect by ``build(dialect_name)`` and compiled once."""
 
-    def __init__(self, build: Builder) -> None:
+    def __init__(self, build: Builder, dialects: tuple[str, ...] = tuple(_COMPILERS)) -> None:
         self.build = build
+        self.dialects = dialects
         self._sql: dict[str, str] = {}
 
     def sql(self, dialect: Dialect) -> str:
+        if dialect.name not in self.dialects:
+            raise ValueError(f"{self.build.__name__} is not written for {dialect.name}")
         found = self._sql.get(dialect.name)
         if found is None:
             compiler = _COMPILERS[dialect.name]
@@ -42,3 +45,9 @@ class Statement:
 def statement(build: Builder) -> Statement:
     """Decorator: the function building a statement becomes the compiled-once statement."""
     return Statement(build)
+
+
+def postgresql_statement(build: Builder) -> Statement:
+    """Decorator, as ``statement``, for SQL only PostgreSQL runs (data-modifying CTEs); the
+    caller has another way on SQLite."""
+    return Statement(build, ("postgresql",))

@@ -40,6 +40,11 @@ def transaction() -> Iterator[None]:
 Row = dict[str, Any]
 
 
+def _rows(cursor: Any) -> list[Row]:
+    names = [column[0] for column in cursor.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 class Transaction:
     """One raw connection from the pool, one transaction, and the moment it began."""
 
@@ -61,8 +66,7 @@ class Transaction:
     def all(self, statement: Statement, **params: Any) -> list[Row]:
         self.cursor.execute(statement.sql(self.dialect), params)
         self.statements += 1
-        names = [column[0] for column in self.cursor.description or ()]
-        return [dict(zip(names, row, strict=True)) for row in self.cursor.fetchall()]
+        return _rows(self.cursor)
 
     def run(self, statement: Statement, **params: Any) -> None:
         self.cursor.execute(statement.sql(self.dialect), params)

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.mark.parametrize("name", sorted(STATEMENTS))
+@pytest.mark.parametrize(
+    "name", sorted(name for name, found in STATEMENTS.items() if "sqlite" in found.dialects)
+)
 def test_the_hot_path_never_scans_a_table(app, name):
     with app.app_context():
         sql = STATEMENTS[name].sql(db.engine.dialect)
