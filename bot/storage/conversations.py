@@ -32,6 +32,7 @@ from sqlalchemy import (
     func,
     literal_column,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -84,6 +85,33 @@ THREAD_COLUMNS = (
 
 @statement
 def _upsert_phone_thread(dialect: str) -> Any:
+    return _phone_upsert(dialect)
+
+
+@postgresql_statement
+def _lock_phone_thread(dialect: str) -> Any:
+    """PostgreSQL: the phone's thread as ``_upsert_phone_thread`` finds it, with its current
+    inquiry's answers in the same round trip.
+
+    The inquiry is read ``FOR SHARE``: a plain read would see it as it was when the statement
+    began, before it waited for the thread's lock (the answers of the turn that held it would
+    be missing); a locked read sees the newest committed version. An inquiry that turn created
+    is not seen at all (``answers_of`` is then ``NULL``) and is read by a statement of its own.
+    """
+    i = inquiry.c
+    thread = _phone_upsert(dialect).cte("thread")
+    current = (
+        select(i.id.label("answers_of"), i.answers, i.reference)
+        .where(i.id == thread.c.inquiry_id)
+        .with_for_update(read=True)
+        .lateral("current_inquiry")
+    )
+    return select(thread, current.c.answers_of, current.c.answers, current.c.reference).select_from(
+        thread.outerjoin(current, true())
+    )
+
+
+def _phone_upsert(dialect: str) -> Any:
     """Finds or starts a phone's thread and counts the message towards the per-phone limit: a
     new minute starts when the last one began before :minute_ago. A new thread starts opted out
     when the number had opted out before a purge erased its old one."""
@@ -447,7 +475,8 @@ def _current_answers(dialect: str) -> Any:
 
 def _thread(tx: Transaction, row: Row, channel: str) -> Thread:
     """The thread as locked by ``row``'s statement, with its current inquiry's answers and
-    reference read by a statement of their own, after the lock is held.
+    reference: from ``row`` when its statement read them locked (``answers_of``), else read by
+    a statement of their own, after the lock is held.
 
     Not in the locking statement: on PostgreSQL a subquery there reads the data as it was when
     the statement began, before it waited for the lock. A text arriving while the resident's
@@ -457,7 +486,10 @@ def _thread(tx: Transaction, row: Row, channel: str) -> Thread:
     answers: dict[str, Any] = {}
     reference = None
     if row["inquiry_id"] is not None:
-        current = tx.one(_current_answers, inquiry=row["inquiry_id"])
+        if row.get("answers_of") == row["inquiry_id"]:
+            current: Row | None = row
+        else:
+            current = tx.one(_current_answers, inquiry=row["inquiry_id"])
         if current is not None:
             answers = _stored(current["answers"]) or {}
             reference = current["reference"]
@@ -482,7 +514,7 @@ def phone_thread(
 ) -> PhoneThread:
     """Find or start the thread of a phone number, counting this message for its limit."""
     row = tx.one(
-        _upsert_phone_thread,
+        _lock_phone_thread if tx.dialect.name == "postgresql" else _upsert_phone_thread,
         token=token,
         channel=channel,
         phone=phone,
