@@ -30,6 +30,7 @@ class Statement:
         self.build = build
         self.dialects = dialects
         self._sql: dict[str, str] = {}
+        self.columns: dict[str, list[str]] = {}  # the names of its result's columns, by dialect
 
     def sql(self, dialect: Dialect) -> str:
         if dialect.name not in self.dialects:

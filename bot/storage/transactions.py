@@ -40,11 +40,6 @@ def transaction() -> Iterator[None]:
 Row = dict[str, Any]
 
 
-def _rows(cursor: Any) -> list[Row]:
-    names = [column[0] for column in cursor.description or ()]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 class Transaction:
     """One raw connection from the pool, one transaction, and the moment it began."""
 
@@ -64,9 +59,15 @@ class Transaction:
         return rows[0] if rows else None
 
     def all(self, statement: Statement, **params: Any) -> list[Row]:
-        self.cursor.execute(statement.sql(self.dialect), params)
+        cursor = self.cursor
+        cursor.execute(statement.sql(self.dialect), params)
         self.statements += 1
-        return _rows(self.cursor)
+        # A statement's columns never change; psycopg builds its description anew each time.
+        names = statement.columns.get(self.dialect.name)
+        if names is None:
+            names = [column[0] for column in cursor.description or ()]
+            statement.columns[self.dialect.name] = names
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def run(self, statement: Statement, **params: Any) -> None:
         self.cursor.execute(statement.sql(self.dialect), params)
