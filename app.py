@@ -46,11 +46,23 @@ def _is_serving() -> bool:
     return any(name in sys.modules for name in ("gunicorn", "uwsgi", "waitress"))
 
 
+class RecordCheck(Flask):
+    """Flask, told that every view and hook is synchronous.
+
+    Flask asks of each view and hook, on every request, whether it is a coroutine (to run it
+    on an event loop); none here is, and the webhook runs half a dozen of them per text.
+    ``ensure_sync`` is Flask's documented place to change how functions are run.
+    """
+
+    def ensure_sync(self, func: Any) -> Any:
+        return func
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: settings, database, every surface (channels, staff pages, health, metrics)
     and the commands."""
     assert screening_jobs.views  # its pages hang on the staff blueprint
-    app = Flask(__name__, instance_relative_config=True)
+    app = RecordCheck(__name__, instance_relative_config=True)
     logs.configure(app)
     observe.init_app(app)  # first in, last out: the whole request is timed
     app.config.from_mapping(config.from_environment(Path(app.instance_path)))

@@ -84,30 +84,44 @@ THREAD_COLUMNS = (
 
 
 @statement
-def _upsert_phone_thread(dialect: str) -> Any:
-    return _phone_upsert(dialect)
-
-
-@postgresql_statement
 def _lock_phone_thread(dialect: str) -> Any:
-    """PostgreSQL: the phone's thread as ``_upsert_phone_thread`` finds it, with its current
-    inquiry's answers in the same round trip.
+    """The phone's thread as ``_phone_upsert`` finds or starts it, with its current inquiry's
+    answers in the same statement (``answers_of`` is that inquiry's id when they were read).
 
-    The inquiry is read ``FOR SHARE``: a plain read would see it as it was when the statement
-    began, before it waited for the thread's lock (the answers of the turn that held it would
-    be missing); a locked read sees the newest committed version. An inquiry that turn created
-    is not seen at all (``answers_of`` is then ``NULL``) and is read by a statement of its own.
+    On PostgreSQL the inquiry is read ``FOR SHARE``: a plain read would see it as it was when
+    the statement began, before it waited for the thread's lock (the answers of the turn that
+    held it would be missing); a locked read sees the newest committed version. An inquiry
+    that turn created is not seen at all (``answers_of`` is then ``NULL``) and is read by a
+    statement of its own. On SQLite the transaction holds the database's write lock from its
+    start, so the answers are read as the statement returns the thread.
     """
     i = inquiry.c
+    if dialect == "sqlite":
+        # The row being returned, by its table's name: RETURNING has no FROM to correlate with.
+        thread_inquiry: Any = literal_column("conversation.inquiry_id")
+
+        def current(column: Any) -> Any:
+            return (
+                select(column)
+                .where(i.id == thread_inquiry)
+                .correlate_except(inquiry)
+                .scalar_subquery()
+            )
+
+        return _phone_upsert(dialect).returning(
+            current(i.id).label("answers_of"),
+            current(i.answers).label("answers"),
+            current(i.reference).label("reference"),
+        )
     thread = _phone_upsert(dialect).cte("thread")
-    current = (
+    locked = (
         select(i.id.label("answers_of"), i.answers, i.reference)
         .where(i.id == thread.c.inquiry_id)
         .with_for_update(read=True)
         .lateral("current_inquiry")
     )
-    return select(thread, current.c.answers_of, current.c.answers, current.c.reference).select_from(
-        thread.outerjoin(current, true())
+    return select(thread, locked.c.answers_of, locked.c.answers, locked.c.reference).select_from(
+        thread.outerjoin(locked, true())
     )
 
 
@@ -514,7 +528,7 @@ def phone_thread(
 ) -> PhoneThread:
     """Find or start the thread of a phone number, counting this message for its limit."""
     row = tx.one(
-        _lock_phone_thread if tx.dialect.name == "postgresql" else _upsert_phone_thread,
+        _lock_phone_thread,
         token=token,
         channel=channel,
         phone=phone,
