@@ -37,6 +37,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from error
 
 
+def _pool_size(env: Mapping[str, str]) -> int:
+    size = _int(env, "DATABASE_POOL_SIZE", 2)
+    if size < 1:
+        raise ConfigError(f"DATABASE_POOL_SIZE must be at least 1, not {size}.")
+    return size
+
+
 def _rate(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -140,13 +147,14 @@ def from_environment(instance_path: Path, env: Mapping[str, str] = os.environ) -
         "SENTRY_DSN": env.get("SENTRY_DSN") or None,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        "DATABASE_POOL_SIZE": _pool_size(env),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "JSON_SORT_KEYS": False,
     }
 
 
-def engine_options(database_url: str, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+def engine_options(database_url: str, pool_size: int) -> dict[str, Any]:
     """The pool of a server database, sized for one gunicorn worker.
 
     A sync worker serves one request at a time, which uses at most two connections (the hot
@@ -157,11 +165,7 @@ def engine_options(database_url: str, env: Mapping[str, str] | None = None) -> d
     """
     if database_url.startswith("sqlite"):
         return {}
-    env = os.environ if env is None else env
-    size = _int(env, "DATABASE_POOL_SIZE", 2)
-    if size < 1:
-        raise ConfigError("DATABASE_POOL_SIZE must be at least 1.")
-    return {"pool_size": size, "max_overflow": 3}
+    return {"pool_size": pool_size, "max_overflow": 3}
 
 
 def check_required(config: Mapping[str, Any]) -> None:

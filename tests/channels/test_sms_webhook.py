@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 from sqlalchemy import func, select
 
 from bot.storage.db import db
@@ -171,3 +173,30 @@ def test_short_codes_and_international_senders_are_answered(client, app):
 def test_a_text_longer_than_twilio_sends_is_handled(texter, app):
     texter.text("hi")
     assert "Sacramento County?" in texter.text("y" * 5000)
+
+
+def test_each_reply_reports_its_delivery_to_its_own_url(client, app):
+    """Two residents asked the same question: each TwiML names its own reply for Twilio's
+    delivery report, even though the text is the same."""
+    actions = []
+    for phone in ("+19165550141", "+19165550142"):
+        response = Texter(client, phone=phone).send("hi")
+        message = ElementTree.fromstring(response.data).find("Message")
+        assert message is not None
+        actions.append((message.text, message.get("action"), message.get("method")))
+    (first_text, first_url, method), (second_text, second_url, _) = actions
+    assert first_text == second_text and method == "POST"
+    assert first_url != second_url
+    with app.app_context():
+        replies = db.session.scalars(
+            select(Message.id).where(Message.direction == "out").order_by(Message.id)
+        ).all()
+    assert [first_url, second_url] == [
+        f"http://localhost/sms/status?reply={reply_id}" for reply_id in replies
+    ]
+
+
+def test_a_text_sets_no_cookie(texter):
+    """Twilio keeps no cookies: the webhook's answers set none."""
+    response = texter.send("hi")
+    assert "Set-Cookie" not in response.headers

@@ -121,3 +121,16 @@ def test_half_an_identity_provider_or_no_way_in_at_all_is_refused(tmp_path):
     settings = from_environment(tmp_path, env=provider)
     check_safe(settings, testing=False, env={})
     assert settings["OIDC_ISSUER"] == "https://login.example"
+
+
+def test_a_server_database_pool_is_sized_for_one_worker(tmp_path):
+    """Two connections kept per worker unless ``DATABASE_POOL_SIZE`` says otherwise, a few
+    more for a moment; SQLite files get no pool settings."""
+    from bot.web.config import engine_options
+
+    assert from_environment(tmp_path, env={})["DATABASE_POOL_SIZE"] == 2
+    size = from_environment(tmp_path, env={"DATABASE_POOL_SIZE": "4"})["DATABASE_POOL_SIZE"]
+    assert engine_options("postgresql+psycopg://db/x", size) == {"pool_size": 4, "max_overflow": 3}
+    assert engine_options("sqlite:///x.db", size) == {}
+    with pytest.raises(ConfigError, match="DATABASE_POOL_SIZE"):
+        from_environment(tmp_path, env={"DATABASE_POOL_SIZE": "0"})
