@@ -49,7 +49,13 @@ def configure(app: Flask) -> None:
 
 
 def request_line(method: str, route: str, status: int, seconds: float, request_id: str) -> None:
-    """The one line logged for each request."""
+    """The one line logged for each request.
+
+    The record is made here rather than by ``log.info``, which first walks the call stack to
+    note the file and line it came from: this line never shows them, and it is written for
+    every request."""
+    if not log.isEnabledFor(logging.INFO):
+        return
     fields = {
         "method": method,
         "route": route,
@@ -57,4 +63,7 @@ def request_line(method: str, route: str, status: int, seconds: float, request_i
         "duration_ms": round(seconds * 1000, 2),
         "request_id": request_id,
     }
-    log.info("request", extra={"fields": fields})
+    record = log.makeRecord(
+        log.name, logging.INFO, __file__, 0, "request", (), None, extra={"fields": fields}
+    )
+    log.handle(record)
