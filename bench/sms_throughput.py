@@ -1,6 +1,6 @@
 """SMS webhook throughput: the project against the floor app, on the same machine, in one run.
 
-    .venv/bin/python bench/sms_throughput.py [--seconds 10] [--rounds 3] [--before DIR]
+    .venv/bin/python bench/sms_throughput.py [--seconds 10] [--rounds 5] [--before DIR]
         [--postgres postgresql://postgres@127.0.0.1:5432/test]
 
 Each server is started as it is meant to run, on a fresh SQLite database: the floor app
@@ -263,7 +263,9 @@ def report(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--rounds", type=int, default=5
+    )  # one run's median moves with the machine; five rounds steady it
     parser.add_argument("--before", type=Path, help="an earlier checkout of the project")
     parser.add_argument("--postgres", help="e.g. postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
