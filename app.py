@@ -83,7 +83,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         **config.engine_options(
-            app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("DATABASE_POOL_SIZE", 2)
+            app.config["SQLALCHEMY_DATABASE_URI"], app.config["DATABASE_POOL_SIZE"]
         ),
         **app.config["SQLALCHEMY_ENGINE_OPTIONS"],
     }

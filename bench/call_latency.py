@@ -13,7 +13,6 @@ presses. Target: p99 at most 30 ms over every step.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import threading
@@ -26,7 +25,7 @@ from xml.etree import ElementTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from chat_latency import percentile
+from chat_latency import print_steps, run_at_once
 from load import TOKEN, Server
 from twilio.request_validator import RequestValidator
 
@@ -93,39 +92,13 @@ def main() -> int:
             PROMETHEUS_MULTIPROC_DIR=f"{folder}/metrics",
             OFFICE_HOURS="Mon-Sun 00:00-24:00",
         )
-        base = f"http://127.0.0.1:{server.port}"
-        timings: dict[str, list[float]] = {step: [] for step in STEPS}
-        lock = threading.Lock()
-        threads = [
-            threading.Thread(target=caller, args=(base, args.rounds, args.think, timings, lock))
-            for _ in range(args.calls)
-        ]
-        started = time.perf_counter()
-        try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        finally:
-            server.stop()
-        seconds = time.perf_counter() - started
-    every = [t for values in timings.values() for t in values]
+        timings, seconds = run_at_once(server, caller, args.calls, args.rounds, args.think)
+    every = sum(len(values) for values in timings.values())
     print(
         f"{args.calls} concurrent calls, think {args.think:g} s, "
-        f"{len(every)} webhooks in {seconds:.1f} s"
+        f"{every} webhooks in {seconds:.1f} s"
     )
-    print(f"{'step':<14}{'n':>6}{'p50 ms':>10}{'p99 ms':>10}")
-    for step in STEPS:
-        values = timings[step]
-        if values:
-            print(
-                f"{step:<14}{len(values):>6}{statistics.median(values):>10.1f}"
-                f"{percentile(values, 0.99):>10.1f}"
-            )
-    print(
-        f"{'all steps':<14}{len(every):>6}{statistics.median(every):>10.1f}"
-        f"{percentile(every, 0.99):>10.1f}"
-    )
+    print_steps(STEPS, timings, 14)
     return 0
 
 

@@ -20,6 +20,8 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -63,6 +65,42 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def run_at_once(
+    server: Server, worker: Callable[..., None], count: int, rounds: int, think: float
+) -> tuple[dict[str, list[float]], float]:
+    """``count`` threads, each ``worker(base, rounds, think, timings, lock)``, all at once
+    against ``server``, which is stopped afterwards: each step's times and the seconds taken."""
+    base = f"http://127.0.0.1:{server.port}"
+    timings: dict[str, list[float]] = defaultdict(list)
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(target=worker, args=(base, rounds, think, timings, lock))
+        for _ in range(count)
+    ]
+    started = time.perf_counter()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.stop()
+    return timings, time.perf_counter() - started
+
+
+def print_steps(steps: list[str], timings: dict[str, list[float]], width: int) -> None:
+    """Each step's count, median and 99th percentile in ms, then all steps together."""
+    every = [t for values in timings.values() for t in values]
+    print(f"{'step':<{width}}{'n':>6}{'p50 ms':>10}{'p99 ms':>10}")
+    rows = [(step, timings.get(step, [])) for step in steps] + [("all steps", every)]
+    for step, values in rows:
+        if values:
+            print(
+                f"{step:<{width}}{len(values):>6}{statistics.median(values):>10.1f}"
+                f"{percentile(values, 0.99):>10.1f}"
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=16)
@@ -74,39 +112,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "metrics").mkdir()
         server = Server(f"sqlite:///{folder}/chat.db", PROMETHEUS_MULTIPROC_DIR=f"{folder}/metrics")
-        base = f"http://127.0.0.1:{server.port}"
-        timings: dict[str, list[float]] = {step: [] for step in STEPS}
-        lock = threading.Lock()
-        threads = [
-            threading.Thread(target=session, args=(base, args.rounds, args.think, timings, lock))
-            for _ in range(args.sessions)
-        ]
-        started = time.perf_counter()
-        try:
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-        finally:
-            server.stop()
-        seconds = time.perf_counter() - started
-    every = [t for values in timings.values() for t in values]
+        timings, seconds = run_at_once(server, session, args.sessions, args.rounds, args.think)
+    every = sum(len(values) for values in timings.values())
     print(
         f"{args.sessions} concurrent sessions, think {args.think:g} s, "
-        f"{len(every)} requests in {seconds:.1f} s"
+        f"{every} requests in {seconds:.1f} s"
     )
-    print(f"{'step':<12}{'n':>6}{'p50 ms':>10}{'p99 ms':>10}")
-    for step in STEPS:
-        values = timings[step]
-        if values:
-            print(
-                f"{step:<12}{len(values):>6}{statistics.median(values):>10.1f}"
-                f"{percentile(values, 0.99):>10.1f}"
-            )
-    print(
-        f"{'all steps':<12}{len(every):>6}{statistics.median(every):>10.1f}"
-        f"{percentile(every, 0.99):>10.1f}"
-    )
+    print_steps(STEPS, timings, 12)
     return 0
 
 

@@ -325,37 +325,14 @@ def _record_turn(dialect: str) -> Any:
     Answers ``inbound_id`` (``NULL`` when the provider's id was stored before: then nothing was
     written) and ``reply_id``. A message costs one round trip to the database here instead of
     four; SQLite runs the same writes as separate statements (``record_turn``)."""
-    m, c, i = message.c, conversation.c, inquiry.c
-    inbound = (
-        postgresql.insert(message)
-        .values(
-            conversation_id=bindparam("thread"),
-            inquiry_id=bindparam("inquiry"),
-            direction=literal_column("'in'"),
-            body=bindparam("body"),
-            twilio_sid=bindparam("sid"),
-            created_at=bindparam("now"),
-        )
-        .on_conflict_do_nothing(
-            index_elements=[m.twilio_sid], index_where=m.twilio_sid.is_not(None)
-        )
-        .returning(m.id)
-        .cte("inbound")
-    )
+    m, i = message.c, inquiry.c
+    # The message and the thread's progress as their own statements write them.
+    add_inbound: Any = _add_inbound.build(dialect)
+    save_thread: Any = _save_thread.build(dialect)
+    inbound = add_inbound.cte("inbound")
     is_new = exists(select(inbound.c.id))
     finished = cast(bindparam("reference"), Text).is_not(None)
-    saved_thread = (
-        update(conversation)
-        .where(c.id == bindparam("thread"), is_new)
-        .values(
-            state=_json("state"),
-            language=bindparam("language"),
-            opted_out=bindparam("opted_out"),
-            inquiry_id=bindparam("inquiry"),
-            updated_at=bindparam("now"),
-        )
-        .cte("saved_thread")
-    )
+    saved_thread = save_thread.where(is_new).cte("saved_thread")
     saved_inquiry = (
         update(inquiry)
         .where(i.id == bindparam("inquiry"), is_new)

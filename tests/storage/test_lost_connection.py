@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, text
 
 from bot.storage import db as database
@@ -35,10 +36,15 @@ def _terminate(application_name: str) -> int:
         admin.dispose()
 
 
-def test_a_text_after_the_server_dropped_the_pooled_connection_is_answered(database_url):
-    name = f"lost-{uuid.uuid4().hex[:12]}"
+def _named_app(database_url: str, prefix: str) -> tuple[Flask, str]:
+    """An app whose connections carry their own ``application_name``, to be found and cut."""
+    name = f"{prefix}-{uuid.uuid4().hex[:12]}"
     separator = "&" if "?" in database_url else "?"
-    app = make_app(f"{database_url}{separator}application_name={name}")
+    return make_app(f"{database_url}{separator}application_name={name}"), name
+
+
+def test_a_text_after_the_server_dropped_the_pooled_connection_is_answered(database_url):
+    app, name = _named_app(database_url, "lost")
     try:
         texter = Texter(app.test_client(), phone="+19165550171")
         assert "Sacramento County?" in texter.text("Hi")
@@ -56,9 +62,7 @@ def test_a_connection_idle_past_the_limit_is_checked_and_replaced_before_use(
     """Staff pages and chores use the ORM: a pooled connection that sat idle longer than
     ``IDLE_PING_S`` is pinged when taken from the pool, and a dead one replaced, so the page
     never sees the loss."""
-    name = f"idle-{uuid.uuid4().hex[:12]}"
-    separator = "&" if "?" in database_url else "?"
-    app = make_app(f"{database_url}{separator}application_name={name}")
+    app, name = _named_app(database_url, "idle")
     try:
         with app.app_context():
             assert db.session.execute(text("SELECT 1")).scalar() == 1
