@@ -17,6 +17,7 @@ import phonenumbers
 from flask import Blueprint, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.sansio.utils import get_current_url
 
 from bot.core.conversation.engine import ChannelTraits, Turn
 from bot.core.conversation.segments import segments
@@ -72,8 +73,12 @@ CHANNEL = Channel(
 SURFACE = Surface(blueprint=bp, prefixes=("/sms",), errors=_twiml_error, csrf=False)
 
 
+@lru_cache(maxsize=1024)
 def e164(sender: str) -> str:
-    """A sender in E.164; short codes and alphanumeric senders are kept as Twilio sent them."""
+    """A sender in E.164; short codes and alphanumeric senders are kept as Twilio sent them.
+
+    Kept for the last thousand senders: a resident's check is a burst of about ten texts, and
+    parsing a number costs more than anything else the webhook does outside the database."""
     try:
         number = phonenumbers.parse(sender, "US")
     except phonenumbers.NumberParseException:
@@ -108,6 +113,13 @@ def require_signature() -> None:
 REPLY_ID = "REPLY-ID"
 
 
+@lru_cache(maxsize=16)
+def _url_root(scheme: str, host: str, root_path: str) -> str:
+    """``request.url_root`` (werkzeug's own function) for the few hosts the app is reached by;
+    the signature check has already worked out the scheme and host."""
+    return get_current_url(scheme, host, root_path)
+
+
 @lru_cache(maxsize=1024)
 def _reply_twiml(text: str, url_root: str) -> str:
     """A reply's TwiML, rendered by the twilio library once per text: the questions are a few
@@ -129,7 +141,8 @@ def twiml(answer: turns.Answer | None = None) -> Response:
         response.message(text)
         body = str(response)
     else:
-        body = _reply_twiml(text, request.url_root).replace(REPLY_ID, str(answer.reply_id), 1)
+        root = _url_root(request.scheme, request.host, request.root_path)
+        body = _reply_twiml(text, root).replace(REPLY_ID, str(answer.reply_id), 1)
     return Response(body, mimetype="text/xml")
 
 

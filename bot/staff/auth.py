@@ -14,13 +14,26 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
-from flask import abort, current_app, g
+from flask import Response, abort, current_app, g
 from flask_login import LoginManager, current_user
 
 from bot.storage import staff_sessions
 from bot.storage.staff import StaffUser, staff_by_id
 
-login_manager = LoginManager()
+
+class StaffLogins(LoginManager):
+    """Flask-Login, without its remember-me cookie.
+
+    Staff are never remembered (``login_user`` is never asked to): a session ends when its
+    server-side row does. Flask-Login still reads the session after every request, texts
+    included, to refresh or clear that cookie; reading it marks every answer ``Vary: Cookie``.
+    """
+
+    def _update_remember_cookie(self, response: Response) -> Response:
+        return response
+
+
+login_manager = StaffLogins()
 login_manager.login_view = "staff.login"
 login_manager.login_message = "Please sign in to see that page."
 login_manager.login_message_category = "info"

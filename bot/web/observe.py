@@ -6,8 +6,8 @@ a second, and every hook is paid on every one of them.
 
 from __future__ import annotations
 
+import secrets
 import time
-import uuid
 
 from flask import Flask, Response, g, request
 
@@ -21,7 +21,7 @@ def _start() -> None:
 def _finish(response: Response) -> Response:
     seconds = time.perf_counter() - g.get("request_started", time.perf_counter())
     route = request.url_rule.rule if request.url_rule else "(unmatched)"
-    request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+    request_id = request.environ.get("HTTP_X_REQUEST_ID", "")[:64] or secrets.token_hex(16)
     metrics.count_request(route, request.method, response.status_code, seconds)
     logs.request_line(request.method, route, response.status_code, seconds, request_id)
     response.headers["X-Request-Id"] = request_id

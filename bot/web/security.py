@@ -93,7 +93,7 @@ def _defaults(app: Flask) -> dict[str, str]:
 def register(app: Flask) -> None:
     configure_session(app)
     app.session_interface = CookieSessions()
-    defaults = _defaults(app)
+    defaults = [(name, name.lower(), value) for name, value in _defaults(app).items()]
 
     @app.after_request
     def security_headers(response: Response) -> Response:
@@ -101,8 +101,8 @@ def register(app: Flask) -> None:
         surface = surfaces.current()
         if surface is not None and surface.headers:
             headers.update(surface.headers)  # a surface's own headers win over its views'
-        present = {name.lower() for name, _ in headers.items()}
-        headers.extend(
-            [(name, value) for name, value in defaults.items() if name.lower() not in present]
-        )
+        present = {name.lower() for name, _ in headers}
+        for name, lower, value in defaults:
+            if lower not in present:
+                headers.add(name, value)
         return response

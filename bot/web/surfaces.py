@@ -50,9 +50,12 @@ def register(app: Flask, surfaces: Iterable[Surface]) -> None:
 def current() -> Surface | None:
     """The surface serving this request: by its blueprint, else by the path it asked for."""
     by_name, registered = current_app.extensions[EXTENSION]
-    if request.blueprint is not None and request.blueprint in by_name:
-        return by_name[request.blueprint]
+    asked = request._get_current_object()  # type: ignore[attr-defined]  # one context lookup
+    found = by_name.get(asked.blueprint)
+    if found is not None:
+        return found
+    path = asked.path
     for surface in registered:
-        if surface.owns(request.path):
+        if surface.owns(path):
             return surface
     return None

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.storage.db import db
 from bot.storage.models import Conversation, Inquiry, Message
 from tests.support.apps import make_app
-from tests.support.texter import Texter, finish_possession_check, reply_text
+from tests.support.texter import Texter, finish_possession_check, reply_text, sign
 
 
 def count(app, model) -> int:
@@ -197,6 +197,25 @@ def test_each_reply_reports_its_delivery_to_its_own_url(client, app):
 
 
 def test_a_text_sets_no_cookie(texter):
-    """Twilio keeps no cookies: the webhook's answers set none."""
+    """Twilio keeps no cookies: the webhook's answers set none, and do not vary by one."""
     response = texter.send("hi")
     assert "Set-Cookie" not in response.headers
+    assert "cookie" not in response.headers.get("Vary", "").lower()
+
+
+def test_the_delivery_url_names_the_host_twilio_posted_to(client):
+    """The service reached under two names (say, before and after a DNS change): each reply's
+    delivery report goes back to the name its own text came in by."""
+    for host in ("localhost", "texts.example.org"):
+        texter = Texter(client, phone="+19165550143")
+        params = texter.params("hi")
+        url = f"http://{host}/sms"
+        response = client.post(
+            "/sms",
+            data=params,
+            headers={"X-Twilio-Signature": sign(url, params), "Host": host},
+        )
+        assert response.status_code == 200
+        message = ElementTree.fromstring(response.data).find("Message")
+        assert message is not None
+        assert (message.get("action") or "").startswith(f"http://{host}/sms/status?reply=")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -36,8 +37,12 @@ MAX_FILLERS = 2  # small words allowed between two words of a phrase
 PART_WINDOW = 3  # how far before a decade "early", "late"... may stand
 
 
+@lru_cache(maxsize=512)
 def normalise(text: str) -> str:
-    """Lower case, accents and apostrophes dropped, other punctuation made a space."""
+    """Lower case, accents and apostrophes dropped, other punctuation made a space.
+
+    Kept for recent texts: each message is read several times (for a command, then as an
+    answer), and residents send the same few answers."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     plain = re.sub(r"['\u2019\u2018`]", "", plain)
