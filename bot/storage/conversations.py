@@ -583,34 +583,28 @@ class Saved:
     finished: tuple[str, list[str], str, str] | None = None  # outcome, reasons, office, reference
 
 
-def save(tx: Transaction, thread: Thread, inquiry_id: int, saved: Saved) -> None:
-    tx.run(
-        _save_thread,
-        thread=thread.id,
-        state=json.dumps(saved.progress),
-        language=saved.language,
-        opted_out=saved.opted_out,
-        inquiry=inquiry_id,
-        now=tx.now,
-    )
-    common = {
-        "inquiry": inquiry_id,
+def _saved_values(saved: Saved) -> dict[str, Any]:
+    """A turn's outcome as the statements that store it take it: JSON as text, and the
+    finished check's fields (``None`` each while it is not finished)."""
+    outcome, reasons, office, reference = saved.finished or (None, None, None, None)
+    return {
+        "state": json.dumps(saved.progress),
         "language": saved.language,
+        "opted_out": saved.opted_out,
         "answers": json.dumps(saved.answers),
-        "now": tx.now,
+        "outcome": outcome,
+        "reasons": json.dumps(reasons) if reasons is not None else None,
+        "office": office,
+        "reference": reference,
     }
-    if saved.finished is None:
-        tx.run(_save_inquiry, **common)
-        return
-    outcome, reasons, office, reference = saved.finished
-    tx.run(
-        _save_finished_inquiry,
-        outcome=outcome,
-        reasons=json.dumps(reasons),
-        office=office,
-        reference=reference,
-        **common,
-    )
+
+
+def save(tx: Transaction, thread: Thread, inquiry_id: int, saved: Saved) -> None:
+    """Store where the thread and its inquiry stand after a turn (each statement reads the
+    values it names)."""
+    values = {"thread": thread.id, "inquiry": inquiry_id, "now": tx.now, **_saved_values(saved)}
+    tx.run(_save_thread, **values)
+    tx.run(_save_inquiry if saved.finished is None else _save_finished_inquiry, **values)
 
 
 def add_replies(
@@ -657,7 +651,6 @@ def record_turn(
             return None
         save(tx, thread, inquiry_id, saved)
         return Recorded(add_replies(tx, thread, inquiry_id, said, inbound_id))
-    outcome, reasons, office, reference = saved.finished or (None, None, None, None)
     row = tx.one(
         _record_turn,
         thread=thread.id,
@@ -665,15 +658,8 @@ def record_turn(
         body=text,
         sid=sid,
         now=tx.now,
-        state=json.dumps(saved.progress),
-        language=saved.language,
-        opted_out=saved.opted_out,
-        answers=json.dumps(saved.answers),
-        outcome=outcome,
-        reasons=json.dumps(reasons) if reasons is not None else None,
-        office=office,
-        reference=reference,
         reply=said[0] if said else None,
+        **_saved_values(saved),
     )
     if row is None or row["inbound_id"] is None:
         return None
