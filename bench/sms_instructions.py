@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,11 +62,12 @@ def _texts(count: int) -> list[tuple[bytes, str]]:
     return texts[:count]
 
 
-def serve(root: Path, measured: int) -> None:
-    """In the process callgrind watches: the app at ``root`` answers the texts."""
+def serve(root: Path, measured: int, database_url: str = "") -> None:
+    """In the process callgrind watches: the app at ``root`` answers the texts, on a fresh
+    SQLite database unless ``database_url`` names another (``pg_instructions.py``)."""
     folder = tempfile.mkdtemp()
     os.environ.update(
-        DATABASE_URL=f"sqlite:///{folder}/texts.db",
+        DATABASE_URL=database_url or f"sqlite:///{folder}/texts.db",
         SECRET_KEY="instructions",
         PHONE_HASH_KEY="instructions-phone",
         AUDIT_KEY="instructions-audit",
@@ -85,6 +87,11 @@ def serve(root: Path, measured: int) -> None:
 
     for handler in logging.getLogger("bot").handlers:
         handler.setStream(open(os.devnull, "w"))  # noqa: SIM115 - for the process's life
+    answer_texts(application.app, measured)
+
+
+def answer_texts(app: Callable[..., Iterable[bytes]], measured: int) -> None:
+    """The warm-up texts and ``measured`` more through a WSGI callable, every one answered."""
     answered: dict[str, int] = {}
 
     def start_response(status: str, _headers: object, _exc: object = None) -> None:
@@ -106,7 +113,7 @@ def serve(root: Path, measured: int) -> None:
             "CONTENT_LENGTH": str(len(body)),
             "HTTP_X_TWILIO_SIGNATURE": signature,
         }
-        for _chunk in application.app(environ, start_response):
+        for _chunk in app(environ, start_response):
             pass
     if set(answered) != {"200 OK"}:
         raise SystemExit(f"not every text was answered: {answered}")
