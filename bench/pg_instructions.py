@@ -15,8 +15,9 @@ printed. Connecting, warming up and creating tables cancel out.
 
 The cluster keeps PostgreSQL's settings but three: autovacuum off and checkpoints only by hand
 (``checkpoint_timeout`` of a day, ``max_wal_size`` of 10 GB), so that no background work and no
-full-page images after a checkpoint land in one run and not the other. The WAL writer's and the
-checkpointer's own work is not counted (it is the same few writes a commit for both apps).
+full-page images after a checkpoint land in one run and not the other. The server's background
+processes (WAL writer, checkpointer) are not counted; a commit's flush is the committing
+backend's own work and is, except for the kernel's part, which callgrind does not see.
 
 Needs valgrind and PostgreSQL's server programs (``initdb``, ``postgres``: Debian's
 ``postgresql`` package puts them in /usr/lib/postgresql/<version>/bin). PostgreSQL refuses to
