@@ -38,6 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import psycopg
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "bench"
 sys.path.insert(0, str(ROOT / "bench"))
@@ -113,8 +115,6 @@ class Cluster:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
     def _wait_until_ready(self) -> None:
-        import psycopg
-
         deadline = time.monotonic() + 300  # valgrind makes start-up slow
         while True:
             try:
@@ -126,8 +126,6 @@ class Cluster:
                 time.sleep(1)
 
     def admin(self, sql: str) -> None:
-        import psycopg
-
         with psycopg.connect(self.url("postgres"), autocommit=True) as connection:
             connection.execute(sql)
 
@@ -159,8 +157,6 @@ class Cluster:
 def serve_and_name_backends(app: str, database_url: str, measured: int) -> None:
     """In a process of its own: ``app`` (a checkout's folder, or ``floor``) answers the texts;
     then the ids of the backends that served it are printed, one line."""
-    import psycopg
-
     if app == FLOOR:
         os.environ.update(
             FLOOR_DATABASE_URL=database_url, FLOOR_SCHEMA="floor", TWILIO_AUTH_TOKEN=TOKEN

@@ -263,9 +263,8 @@ def report(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument(
-        "--rounds", type=int, default=5
-    )  # one run's median moves with the machine; five rounds steady it
+    # One run's median moves with the machine's speed; five rounds steady it.
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--before", type=Path, help="an earlier checkout of the project")
     parser.add_argument("--postgres", help="e.g. postgresql://postgres@127.0.0.1:5432/test")
     args = parser.parse_args()
