@@ -1,14 +1,14 @@
 """SMS webhook throughput: the project against the floor app, on the same machine, in one run.
 
-    .venv/bin/python bench/sms_throughput.py [--seconds 10] [--rounds 5] [--before DIR]
-        [--postgres postgresql://postgres@127.0.0.1:5432/test]
+    .venv/bin/python bench/sms_throughput.py [--seconds 10] [--warm-up 3] [--rounds 5]
+        [--before DIR] [--postgres postgresql://postgres@127.0.0.1:5432/test]
 
 Each server is started as it is meant to run, on a fresh SQLite database: the floor app
 (../shared/bench/floor_app.py) plainly, `gunicorn -w 2 -b ADDRESS floor_app:app`, and the
 project as its Procfile starts it, `gunicorn app:app` (gunicorn.conf.py, rate limits on), with
 `WEB_CONCURRENCY=2`, so both have two workers. A signed load from make_sms_load.py (a new
 --start for every run, so no run replays another's MessageSids) is sent by `wrk -t1 -c8
---latency` to each in turn, round after round, each round starting with the next server: floor,
+--latency` to each in turn, after ``--warm-up`` seconds of load that are not measured, round after round, each round starting with the next server: floor,
 project (and, with ``--before``, an earlier checkout of the project at DIR, e.g. a `git
 worktree`, run with its own .venv when it has one, else with this virtualenv).
 Prints requests/s, p50 and p99 of every run, each round's ratio to the floor, the median ratio
@@ -134,6 +134,8 @@ class Gunicorn:
 #: that database, the project in a database of its own on that server; both dropped afterwards.
 POSTGRES: dict[str, str] = {}
 CLEANUPS: list[Callable[[], None]] = []
+#: The warm-up's residents and MessageSids start this far after the measured run's.
+WARM_UP_OFFSET = 500_000
 
 
 def _name(folder: Path) -> str:
@@ -194,7 +196,7 @@ def project_starter(root: Path):
     return start
 
 
-def measure(name: str, server: Gunicorn, folder: Path, start: int, seconds: int) -> Run:
+def _load_script(server: Gunicorn, folder: Path, start: int) -> Path:
     script = folder / f"load-{start}.lua"
     subprocess.run(
         [
@@ -211,13 +213,29 @@ def measure(name: str, server: Gunicorn, folder: Path, start: int, seconds: int)
         ],
         check=True,
     )
-    cpu_before = server.worker_cpu_seconds()
-    output = subprocess.run(
+    return script
+
+
+def _wrk(server: Gunicorn, script: Path, seconds: int) -> str:
+    return subprocess.run(
         ["wrk", "-t1", "-c8", f"-d{seconds}s", "--latency", "-s", str(script), server.url],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+
+
+def measure(
+    name: str, server: Gunicorn, folder: Path, start: int, seconds: int, warm_up: int
+) -> Run:
+    """``warm_up`` seconds of load (residents of their own) before the measured run: a server
+    answers its first request as soon as one worker is up, while another may still be loading
+    the app, and neither has yet compiled what it compiles once."""
+    if warm_up:
+        _wrk(server, _load_script(server, folder, start + WARM_UP_OFFSET), warm_up)
+    script = _load_script(server, folder, start)
+    cpu_before = server.worker_cpu_seconds()
+    output = _wrk(server, script, seconds)
     cpu = server.worker_cpu_seconds() - cpu_before
     try:
         run = parse_wrk(name, output)
@@ -263,6 +281,7 @@ def report(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--warm-up", type=int, default=3, help="seconds of load first, unmeasured")
     # One run's median moves with the machine's speed; five rounds steady it.
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--before", type=Path, help="an earlier checkout of the project")
@@ -288,7 +307,7 @@ def main() -> int:
                 server = starter(Path(folder))
                 try:
                     start += 1_000_000
-                    runs[name].append(measure(name, server, Path(folder), start, args.seconds))
+                    runs[name].append(measure(name, server, Path(folder), start, args.seconds, args.warm_up))
                     if name == "project":
                         rss = server.worker_rss_mb()
                 finally:
