@@ -8,9 +8,10 @@ Each server is started as it is meant to run, on a fresh SQLite database: the fl
 project as its Procfile starts it, `gunicorn app:app` (gunicorn.conf.py, rate limits on), with
 `WEB_CONCURRENCY=2`, so both have two workers. A signed load from make_sms_load.py (a new
 --start for every run, so no run replays another's MessageSids) is sent by `wrk -t1 -c8
---latency` to each in turn, after ``--warm-up`` seconds of load that are not measured, round after round, each round starting with the next server: floor,
-project (and, with ``--before``, an earlier checkout of the project at DIR, e.g. a `git
-worktree`, run with its own .venv when it has one, else with this virtualenv).
+--latency` to each in turn, after ``--warm-up`` seconds of load that are not measured, round
+after round, each round starting with the next server: floor, project (and, with
+``--before``, an earlier checkout of the project at DIR, e.g. a `git worktree`, run with its
+own .venv when it has one, else with this virtualenv).
 Prints requests/s, p50 and p99 of every run, each round's ratio to the floor, the median ratio
 and its spread, errors, and each project worker's memory after the load.
 """
@@ -307,7 +308,9 @@ def main() -> int:
                 server = starter(Path(folder))
                 try:
                     start += 1_000_000
-                    runs[name].append(measure(name, server, Path(folder), start, args.seconds, args.warm_up))
+                    runs[name].append(
+                        measure(name, server, Path(folder), start, args.seconds, args.warm_up)
+                    )
                     if name == "project":
                         rss = server.worker_rss_mb()
                 finally:
