@@ -219,3 +219,15 @@ def test_the_delivery_url_names_the_host_twilio_posted_to(client):
         message = ElementTree.fromstring(response.data).find("Message")
         assert message is not None
         assert (message.get("action") or "").startswith(f"http://{host}/sms/status?reply=")
+
+
+def test_a_zero_before_hundred_or_thousand_is_asked_again_not_an_error(texter):
+    """ "zero hundred" is no number anyone says: the question comes again, with a 200."""
+    texter.text("Hi")
+    for answer in ("yes", "weed possession"):
+        texter.text(answer)
+    for nonsense in ("zero hundred", "oh thousand", "cero mil"):
+        reply = texter.text(nonsense)
+        assert "year" in reply.lower()
+    texter.text("2009")
+    assert "old" in texter.text("oh hundred").lower()

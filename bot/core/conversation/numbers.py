@@ -43,9 +43,14 @@ def _plain(words: list[str]) -> int:
 
 
 def _value(words: list[str]) -> str:
-    """Digits for one run of number words, keeping a leading zero ('oh nine' is '09')."""
-    if words[0] in ZEROS and len(words) == 2:
-        return f"0{_number(words[1])}"
+    """Digits for one run of number words, keeping a leading zero ('oh nine' is '09').
+
+    A zero followed by more than one digit's word ("zero hundred", "oh thousand") is no number
+    anyone says: it stays words, so the question is asked again rather than guessed."""
+    if words[0] in ZEROS and len(words) > 1:
+        if len(words) == 2 and words[1] in VALUES:
+            return f"0{VALUES[words[1]]}"
+        return " ".join(words)
     first = VALUES.get(words[0])
     if first is None:  # digits first ("2 thousand"): read the usual way
         return str(_plain(words))

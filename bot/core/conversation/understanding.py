@@ -6,8 +6,11 @@ value is worse than asking again, so two different answers in one message give `
 Beyond single phrases: a longer phrase wins over a shorter one inside it, and small words may
 come between a phrase's words where the vocabulary allows ("para la venta"); places are data
 (``[places]``); selling said as a purpose ("to sell") takes the offense of the act it is said
-of; an age may be a range ("over 18", "20s", "in my twenties"), read only when it falls in one
-answer, so a span of two is asked again.
+of; an act said with "not" before it is no answer ("I didn't sell, I just had it"); an age may
+be a range ("over 18", "20s", "in my twenties", "almost 21", "not 18 yet"), read only when it
+falls in one answer, so a span of two is asked again, and a number that is no age at the time
+("15 years ago", "I'm 30 now") is left out. A place's name may start with a short word ("W Sac")
+or be split in two ("Orange Vale").
 """
 
 from __future__ import annotations
@@ -108,6 +111,10 @@ class Vocabulary:
     fillers: frozenset[str] = frozenset()
     alone: dict[str, Fact] = field(default_factory=dict)
     purpose: Purpose | None = None
+    negatable: frozenset[Fact] = frozenset()  # answers that "not" just before takes away
+    act_negators: frozenset[str] = frozenset()
+    single_phrases: frozenset[Phrase] = frozenset()  # the phrases of one word
+    word_pairs: frozenset[tuple[str, str]] = frozenset()  # every phrase's first two words
 
     def word_value(self, word: str) -> Value | None:
         """A left-over word read by its stem ("vendi", "sembre"), else by a close spelling."""
@@ -138,6 +145,8 @@ class Vocabulary:
             return value.narrowed(part) if part else value
         if value in self.negated and NEGATORS.intersection(before[-2:]):
             return self.negated[value]
+        if value in self.negatable and self.act_negators.intersection(before[-2:]):
+            return NEUTRAL
         return value
 
     def _end(self, words: list[str], used: list[bool], start: int, phrase: Phrase) -> int | None:
@@ -263,6 +272,7 @@ def _compile(question_id: str) -> Vocabulary:
         for text in texts
     }
     purpose = VOCABULARY["purposes"].get(question_id)
+    negatable = VOCABULARY.get("negatable", {}).get(question_id, {})
     return Vocabulary(
         tuple(pairs),
         first_words,
@@ -273,6 +283,10 @@ def _compile(question_id: str) -> Vocabulary:
         fillers,
         alone,
         Purpose(purpose["alone"], purpose["of"]) if purpose else None,
+        frozenset(negatable.get("answers", ())),
+        NEGATORS | frozenset(negatable.get("negators", ())),
+        frozenset(phrase for phrase, _ in pairs if len(phrase) == 1),
+        frozenset((phrase[0], phrase[1]) for phrase, _ in pairs if len(phrase) > 1),
     )
 
 
@@ -295,6 +309,35 @@ CAPITALS = {
     question_id: tuple((_capitals_pattern(short), f" {long} ") for short, long in names.items())
     for question_id, names in VOCABULARY["capitals"].items()
 }
+
+
+ABBREVIATIONS: dict[str, dict[str, str]] = VOCABULARY.get("abbreviations", {})
+
+
+def _place_words(question_id: str, words: list[str]) -> list[str]:
+    """A place's name as the vocabulary writes it: a short first word spelled out ("w sac" is
+    "west sac") and a name split in two joined up ("orange vale" is "orangevale"), each only
+    when it makes a name the vocabulary knows."""
+    if question_id not in VOCABULARY["places"]:
+        return words
+    vocabulary = VOCABULARIES[question_id]
+    short = ABBREVIATIONS.get(question_id, {})
+    result: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        following = words[index + 1] if index + 1 < len(words) else ""
+        joined = word + following
+        if following and (joined,) in vocabulary.single_phrases:
+            result.append(joined)
+            index += 2
+            continue
+        spelled = short.get(word)
+        if spelled is not None and (spelled, following) in vocabulary.word_pairs:
+            word = spelled
+        result.append(word)
+        index += 1
+    return result
 
 
 def keyword(text: str) -> str | None:
@@ -351,13 +394,21 @@ def _age_phrases(*kinds: str) -> tuple[tuple[Phrase, str], ...]:
     return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
-AGE_BEFORE = _age_phrases("over", "under", "decade_before")
-AGE_AFTER = _age_phrases("or_older", "or_younger", "decade_after")
+AGE_BEFORE = _age_phrases(
+    "over", "under", "decade_before", "just_under", "before_turning", "ago_before", "not_before"
+)
+AGE_AFTER = _age_phrases("or_older", "or_younger", "decade_after", "not_yet", "ago_after")
 AGE_UNITS = frozenset(VOCABULARY["ages"]["units"])
+#: Every age: a number that is no age at the time ("15 years ago") names no answer.
+ANY_AGE = Years(0, _YEAR_AGE_MAX)
+#: Before "yet", one of these makes "not 18 yet" (Spanish "no" included: "no tenía 18 todavía").
+NOT_YET_NEGATORS = NEGATORS | {"no"}
+NOT_YET_WORDS = frozenset(VOCABULARY["ages"]["not_yet"])
 
 
 def _bound(kind: str, age: int) -> Years | None:
-    """The ages "over 18", "18 or older", "20s"... cover; ``None`` when it is no range."""
+    """The ages "over 18", "18 or older", "20s", "almost 21"... cover; ``None`` when it is no
+    range."""
     if kind in ("decade_before", "decade_after"):
         return Years(age, age + 9) if age % 10 == 0 and 10 <= age <= 90 else None
     return {
@@ -365,13 +416,29 @@ def _bound(kind: str, age: int) -> Years | None:
         "or_older": Years(age, _YEAR_AGE_MAX),
         "under": Years(0, age - 1),
         "or_younger": Years(0, age),
+        "just_under": Years(max(age - 3, 0), age - 1),
+        "before_turning": Years(0, age - 1),
+        "not_yet": Years(0, age - 1),
+        "ago_before": ANY_AGE,
+        "ago_after": ANY_AGE,
+        "not_before": ANY_AGE,
     }[kind]
+
+
+def _negated_from(words: list[str], index: int) -> int | None:
+    """Where a "not" just before the number at ``index`` stands, if one does."""
+    for start in range(index - 1, max(index - 3, -1), -1):
+        if words[start] in NOT_YET_NEGATORS:
+            return start
+    return None
 
 
 def _bound_at(words: list[str], index: int) -> tuple[int, int, Years] | None:
     """The range an age at ``index`` is part of, as (first word, end, years), if it is one."""
     age = int(words[index])
     for phrase, kind in AGE_BEFORE:
+        if kind == "not_before" and NOT_YET_WORDS.intersection(words[index + 1 : index + 4]):
+            continue  # "not 18 yet" is under 18: read after the number
         start = index - len(phrase)
         years = _bound(kind, age) if start >= 0 and tuple(words[start:index]) == phrase else None
         if years is not None:
@@ -382,8 +449,14 @@ def _bound_at(words: list[str], index: int) -> tuple[int, int, Years] | None:
     for phrase, kind in AGE_AFTER:
         end = after + len(phrase)
         years = _bound(kind, age) if tuple(words[after:end]) == phrase else None
-        if years is not None:
-            return index, end, years
+        if years is None:
+            continue
+        if kind == "not_yet":
+            negated = _negated_from(words, index)
+            if negated is None:
+                continue
+            return negated, end, years
+        return index, end, years
     return None
 
 
@@ -467,7 +540,7 @@ def understand(question_id: str, text: str, this_year: int) -> Fact | None:
 
 
 def _understand_choice(question_id: str, text: str) -> Fact | None:
-    words = normalise(text).split()
+    words = _place_words(question_id, normalise(text).split())
     choices = QUESTIONS[question_id]["choices"]
     found, rest = VOCABULARIES[question_id].matches(words)
     picked = [_choice(choices, word) for word in rest if word.isdigit()]

@@ -89,6 +89,16 @@ PLACES = [
     ("es", "en la corte", None),  # "la" is Spanish "the" here
     ("es", "EN LA CORTE DE SACRAMENTO", "sacramento"),  # all in capitals: "LA" is "la"
     ("en", "I live in Roseville but it was Sacramento", None),
+    # A short first word of a name ("W", "N", "No."), and a name written in two: read only
+    # when they make a name the vocabulary knows.
+    ("en", "W Sac", "other"),  # West Sacramento is in Yolo County
+    ("en", "W. Sacramento", "other"),
+    ("en", "W.Sac", "other"),
+    ("en", "N Highlands", "sacramento"),
+    ("en", "No. Highlands", "sacramento"),
+    ("en", "Orange Vale", "sacramento"),
+    ("en", "Orange-vale", "sacramento"),
+    ("en", "no", "other"),  # "no" alone is still the answer no
 ]
 
 AGES = [
@@ -121,6 +131,23 @@ AGES = [
     ("es", "21 o más", "21_plus"),
     ("es", "Menos de 18", "under_18"),
     ("es", "a los 20 años", "18_20"),  # "a los 20" is at 20, not a decade
+    # Just under an age, or before it.
+    ("en", "almost 18", "under_18"),
+    ("en", "nearly 21", "18_20"),
+    ("en", "about to turn 21", "18_20"),
+    ("en", "before I turned 18", "under_18"),
+    ("en", "not 18 yet", "under_18"),
+    ("en", "not even 18", "under_18"),
+    ("es", "casi 18", "under_18"),
+    ("es", "casi 21", "18_20"),
+    ("es", "no tenía 18 todavía", "under_18"),
+    ("en", "I was 17, I'm 40 now", "under_18"),
+    # A number that is no age at the time, or says only what the age was not: asked again.
+    ("en", "it was 15 years ago", None),
+    ("es", "hace 15 años", None),
+    ("en", "I'm 30 now", None),
+    ("en", "wasn't 21 yet", None),  # anything under 21
+    ("en", "I was not 18", None),
     # A span of two answers: asked again, never guessed.
     ("en", "I was a teenager", None),
     ("en", "teen", None),
@@ -173,6 +200,15 @@ OFFENSES = [
     ("es", "me la regalaron", None),
     ("es", "me di cuenta tarde, la tenía en el carro", "possession"),
     ("en", "gave weed to a minor", None),
+    ("en", "handed a friend a joint", "sale_transport"),
+    ("en", "hooked up a friend with some weed", "sale_transport"),
+    ("en", "a friend hooked me up", None),
+    # An act said with "not" is not the answer; the rest of the message decides.
+    ("en", "I didn't sell, I just had it", "possession"),
+    ("en", "not transporting, just possession", "possession"),
+    ("en", "I wasn't growing, just had some", "possession"),
+    ("es", "no cultivo, solo posesión", "possession"),
+    ("es", "posesión para venderla, no cultivo", "possession_for_sale"),
     # Selling as the purpose: the act it is said of decides.
     ("es", "posesión para vender", "possession_for_sale"),
     ("es", "posesion con intento de venta", "possession_for_sale"),
@@ -186,6 +222,11 @@ OFFENSES = [
     ("es", "sembraba plantas para la venta", "cultivation"),
     ("es", "transporte para vender", "sale_transport"),
     ("es", "transportación para la venta", "sale_transport"),
+    ("es", "posesión con fines de distribución", "possession_for_sale"),
+    ("es", "posesión para distribución", "possession_for_sale"),
+    ("es", "la llevaba en el carro para venderla", "sale_transport"),  # carrying to sell
+    ("es", "tráfico para vender", "sale_transport"),
+    ("en", "shipping it to sell", "sale_transport"),
     ("es", "no era para vender", "possession"),
     ("en", "possession for sale", "possession_for_sale"),
     ("en", "had some for sale", "possession_for_sale"),
