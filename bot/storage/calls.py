@@ -16,6 +16,7 @@ Each function takes the open ``Transaction`` of one webhook (``bot.storage.trans
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -248,6 +249,23 @@ def call_ended(tx: Transaction, call_sid: str, status: str, duration: int | None
 #: A call's TwiML is kept this long at most, in case Twilio never reports the call's end
 #: (calls last at most 4 hours).
 STEPS_KEPT = timedelta(days=1)
+
+
+#: How a call's Twilio id starts once the purge has replaced it.
+ERASED_CALL_ID = "erased-"
+
+
+def forget_call_ids(conversation_ids: list[int]) -> None:
+    """The purge: these conversations' calls keep how they ended, not Twilio's id for them
+    (Twilio's logs tie it to the caller's number). The column is unique and required, so each
+    gets a random stand-in that no webhook will ever name."""
+    for call in db.session.scalars(
+        select(VoiceCall).where(
+            VoiceCall.conversation_id.in_(conversation_ids),
+            VoiceCall.call_sid.not_like(f"{ERASED_CALL_ID}%"),
+        )
+    ):
+        call.call_sid = f"{ERASED_CALL_ID}{secrets.token_hex(16)}"
 
 
 def forget_steps_before(moment: datetime) -> None:

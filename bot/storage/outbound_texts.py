@@ -429,11 +429,15 @@ def counts(inquiry_ids: object) -> dict[str, int]:
 
 
 def erase_bodies(inquiry_ids: object) -> int:
-    """The purge: texts about these inquiries keep their status, not their words."""
+    """The purge: texts about these inquiries keep their status, not their words, nor Twilio's
+    id for them (Twilio's own logs tie that id to the number)."""
     return rows_updated(
         update(OutboundText)
-        .where(OutboundText.inquiry_id.in_(inquiry_ids), OutboundText.body.is_not(None))  # type: ignore[arg-type]
-        .values(body=None)
+        .where(
+            OutboundText.inquiry_id.in_(inquiry_ids),  # type: ignore[arg-type]
+            or_(OutboundText.body.is_not(None), OutboundText.twilio_sid.is_not(None)),
+        )
+        .values(body=None, twilio_sid=None)
     )
 
 

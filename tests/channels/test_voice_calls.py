@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bot import clock
 from bot.storage import retention
-from bot.storage.calls import VoiceStep
+from bot.storage.calls import VoiceCall, VoiceStep
 from bot.storage.db import db
 from bot.storage.models import Inquiry, Message
 from tests.support.apps import make_app, release
@@ -359,6 +359,18 @@ def test_a_calls_kept_twiml_goes_when_it_ends_or_a_day_after_it_began(app, clien
     with app.app_context():
         retention.purge(clock.now() + timedelta(days=2), retention_days=365)
     assert kept_steps(app) == 0
+
+
+def test_a_purged_call_keeps_how_it_ended_but_not_twilios_id(app, caller):
+    """Twilio's logs tie a CallSid to the caller's number: after the retention period the
+    call's row keeps its status and length, not that id."""
+    caller.call()
+    caller.post("/voice/status", {"CallStatus": "completed", "CallDuration": "20"})
+    with app.app_context():
+        retention.purge(clock.now() + timedelta(days=400), retention_days=365)
+        call_id, status = db.session.execute(select(VoiceCall.call_sid, VoiceCall.status)).one()
+    assert status == "completed"
+    assert caller.sid not in call_id
 
 
 def test_star_at_the_menu_reopens_the_last_question_and_the_reference_is_kept(app, caller):

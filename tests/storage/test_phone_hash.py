@@ -85,6 +85,30 @@ def test_after_a_purge_an_opt_out_is_kept_with_no_link_to_the_checks(app, texter
     assert texter.text("START") != ""
 
 
+def test_after_a_purge_nothing_pairs_an_opted_out_number_with_its_check(app, client):
+    """Someone with the key and a backup hashes candidate numbers and finds the opt-outs; the
+    rows left must not say which erased check each came from: no opt-out flag on the erased
+    threads, the opt-outs not stored in the threads' order, and no Twilio ids (Twilio's logs
+    tie those to the number)."""
+    phones = [f"+1916555{n:04d}" for n in range(1, 7)]
+    for phone in phones:
+        texter = Texter(client, phone)
+        finish_possession_check(texter)
+        texter.text("STOP")
+    age_everything(app)
+    purge(app)
+    with app.app_context():
+        assert db.session.scalar(select(Conversation.id).where(Conversation.opted_out)) is None
+        stored = list(db.session.execute(text("SELECT phone_hash FROM opt_out")).scalars())
+        assert sorted(stored) == sorted(keyed(phone) for phone in phones)
+        assert stored != [keyed(phone) for phone in phones], "stored in the threads' order"
+        sids = db.session.execute(
+            text("SELECT count(*) FROM message WHERE twilio_sid IS NOT NULL")
+        ).scalar_one()
+        assert sids == 0
+    assert Texter(client, phones[0]).text("hello again") == "", "the opt-out is still kept"
+
+
 def test_opting_back_in_after_a_purge_is_remembered_by_the_next_purge(app, texter):
     texter.text("hi")
     texter.text("STOP")
