@@ -25,7 +25,7 @@ from bot.core import reference
 from bot.core.conversation.engine import ChannelTraits, Turn
 from bot.core.eligibility.rules import Hours
 from bot.core.text import clean_text
-from bot.service import calls
+from bot.service import calls, turns
 from bot.service.calls import Said, Then
 from bot.service.channel import Channel
 from bot.web.surfaces import Surface
@@ -249,7 +249,7 @@ def step() -> Response:
             language,
             _field("Digits", 32),
             _field("FinishedOnKey", 4),
-            _field("SpeechResult", 500),
+            _field("SpeechResult", turns.MAX_INPUT),  # the same length as a text or a chat
             _field("Confidence", 16),
         )
         call_step = calls.Step(_call_sid(), number, phone, heard=heard)

@@ -37,6 +37,7 @@ from bot.screening_jobs import runner as screen_runner
 from bot.staff import labels
 from bot.staff.auth import signed_in_user
 from bot.staff.blueprint import bp
+from bot.staff.forms import StaffForm
 from bot.staff.stats import Chart
 from bot.storage import screening_jobs as screen_jobs
 from bot.storage.screening_jobs import JobView
@@ -113,7 +114,7 @@ def _chosen_files(_form: FlaskForm, field: MultipleFileField) -> None:
     field.data = chosen
 
 
-class ScreenForm(FlaskForm):
+class ScreenForm(StaffForm):
     file = MultipleFileField(
         "Court record file (CSV), or the parts of a DOJ research file", validators=[_chosen_files]
     )

@@ -29,7 +29,7 @@ from bot.core.conversation.events import Event
 from bot.core.eligibility.rules import Hours
 from bot.service import events
 from bot.service.channel import Channel
-from bot.service.turns import _saved, _state
+from bot.service.turns import MAX_INPUT, _saved, _state
 from bot.service.voice_texts import TextResult, send_result_by_text
 from bot.storage import calls
 from bot.storage import conversations as threads
@@ -258,8 +258,8 @@ def _answer(
         record = f"(call to the office: {step.dial_status})"
     inbound = None
     if record is not None:
-        inbound = threads.add_inbound(
-            tx, call.thread, inquiry, record, f"{step.call_sid}:{step.step}"[:64]
+        inbound = threads.add_inbound(  # kept to the length every channel keeps
+            tx, call.thread, inquiry, record[:MAX_INPUT], f"{step.call_sid}:{step.step}"[:64]
         )
     replies = [" ".join(spoken)] if spoken else []
     threads.add_replies(tx, call.thread, said.restarted_on or inquiry, replies, inbound)

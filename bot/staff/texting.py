@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length
@@ -21,6 +20,7 @@ from bot.service import outbound_texts
 from bot.service.outbound_texts import Queued, Refused, Sender
 from bot.staff.auth import signed_in_user
 from bot.staff.blueprint import bp
+from bot.staff.forms import StaffForm
 from bot.storage import outbound_texts as texts_store
 from bot.storage.inquiries import InquiryDetail, Scope, find_inquiry
 from bot.storage.outbound_texts import TextRow
@@ -40,7 +40,7 @@ READY_LABELS = {
 }
 
 
-class TextForm(FlaskForm):
+class TextForm(StaffForm):
     choice = RadioField("Text", default=OWN_WORDS)
     body = TextAreaField("Your own words", validators=[Length(max=1600)])
 

@@ -12,6 +12,7 @@ from bot.service.channel import Channel
 from bot.service.turns import MAX_INPUT
 from bot.storage.db import db
 from bot.storage.models import Message
+from tests.support.caller import Caller
 from tests.support.paths import ROOT
 
 
@@ -77,3 +78,11 @@ def test_every_answer_that_shows_a_transcript_is_never_cached(client):
     for response in (started, said, read, page):
         assert response.status_code in (200, 201)
         assert "no-store" in response.headers.get("Cache-Control", ""), response.request.path
+
+
+def test_what_a_caller_says_is_cut_at_the_same_limit(app, client):
+    caller = Caller(client)
+    caller.call()
+    caller.press("1")
+    caller.say("d" * 5000)
+    assert longest_stored(app) == MAX_INPUT

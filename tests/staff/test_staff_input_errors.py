@@ -56,3 +56,18 @@ def test_a_clean_next_with_a_query_is_still_followed(app):
     }
     response = staff.client.post("/staff/login?next=/staff/%3Foffice%3Dpublic_defender", data=form)
     assert response.headers["Location"] == "/staff/?office=public_defender"
+
+
+def test_a_nul_character_in_the_sign_in_email_is_a_wrong_sign_in_not_an_error(app):
+    """PostgreSQL refuses NUL in text: the form takes it out before anything is looked up."""
+    create_staff(app, "pat@pd.example.org", "public_defender")
+    staff = Staff(app, "pat@pd.example.org")
+    response = staff.submit("/staff/login", {"email": "pat\x00@pd.example.org", "password": "x"})
+    assert response.status_code < 500
+
+
+def test_a_nul_character_in_notes_is_saved_without_it(app, da, da_inquiry):
+    url = f"/staff/inquiries/{da_inquiry}"
+    response = da.submit(url, {"status": "contacted", "notes": "Left a\x00 voicemail."})
+    assert response.status_code == 303
+    assert "Left a voicemail." in da.page(url)
