@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -539,10 +540,35 @@ def understand(question_id: str, text: str, this_year: int) -> Fact | None:
     return _decide(_facts(found) | numbers, only_hedges=not rest)
 
 
+MINOR_AGES: dict[str, dict[str, Any]] = VOCABULARY.get("minor_ages", {})
+
+
+MINOR_AGE_RANGE = range(10, 18)
+
+
+def _minor_named(question_id: str, words: list[str]) -> Fact | None:
+    """The answer an age under 18 names in this question ("my 16 year old cousin"), if any."""
+    rule = MINOR_AGES.get(question_id)
+    if rule is None:
+        return None
+    for pattern in rule["said"]:
+        shape = pattern.split()
+        for start in range(len(words) - len(shape) + 1):
+            window = words[start : start + len(shape)]
+            ages = [w for w, s in zip(window, shape, strict=True) if s == "N" and w.isdigit()]
+            fits = all(s == "N" or w == s for w, s in zip(window, shape, strict=True))
+            if fits and ages and int(ages[0]) in MINOR_AGE_RANGE:
+                return str(rule["value"])
+    return None
+
+
 def _understand_choice(question_id: str, text: str) -> Fact | None:
     words = _place_words(question_id, normalise(text).split())
     choices = QUESTIONS[question_id]["choices"]
     found, rest = VOCABULARIES[question_id].matches(words)
+    minor = _minor_named(question_id, words_to_digits(words))
+    if minor is not None and found.intersection(MINOR_AGES[question_id]["acts"]):
+        found.add(minor)
     picked = [_choice(choices, word) for word in rest if word.isdigit()]
     if len(words) == 1 and picked == [None]:  # a lone number that is no choice
         return None

@@ -200,6 +200,11 @@ OFFENSES = [
     ("es", "me la regalaron", None),
     ("es", "me di cuenta tarde, la tenía en el carro", "possession"),
     ("en", "gave weed to a minor", None),
+    ("en", "gave it to my 16 year old cousin", None),  # to a minor: HS 11361
+    ("en", "passed a joint to a 15 year old", None),
+    ("es", "se la di a mi primo de 15 años", None),
+    ("en", "I was 16 years old and had a joint", "possession"),  # the resident's own age
+    ("en", "sold to a 25 year old", "sale_transport"),
     ("en", "handed a friend a joint", "sale_transport"),
     ("en", "hooked up a friend with some weed", "sale_transport"),
     ("en", "a friend hooked me up", None),
