@@ -99,6 +99,8 @@ PLACES = [
     ("en", "Orange Vale", "sacramento"),
     ("en", "Orange-vale", "sacramento"),
     ("en", "no", "other"),  # "no" alone is still the answer no
+    ("en", "north of Sacramento", None),  # near it is not in it
+    ("es", "cerca de Sacramento", None),
 ]
 
 AGES = [
@@ -139,6 +141,8 @@ AGES = [
     ("en", "not 18 yet", "under_18"),
     ("en", "not even 18", "under_18"),
     ("es", "casi 18", "under_18"),
+    ("en", "a month shy of 18", "under_18"),
+    ("en", "before my 18th birthday", "under_18"),
     ("es", "casi 21", "18_20"),
     ("es", "no tenía 18 todavía", "under_18"),
     ("en", "I was 17, I'm 40 now", "under_18"),
@@ -231,6 +235,8 @@ OFFENSES = [
     ("es", "posesión para distribución", "possession_for_sale"),
     ("es", "la llevaba en el carro para venderla", "sale_transport"),  # carrying to sell
     ("es", "tráfico para vender", "sale_transport"),
+    ("es", "traslado para la venta", "sale_transport"),
+    ("es", "la mandaba por correo para venderla", "sale_transport"),
     ("en", "shipping it to sell", "sale_transport"),
     ("es", "no era para vender", "possession"),
     ("en", "possession for sale", "possession_for_sale"),
