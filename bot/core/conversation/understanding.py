@@ -312,7 +312,12 @@ CAPITALS = {
 }
 
 
-ABBREVIATIONS: dict[str, dict[str, str]] = VOCABULARY.get("abbreviations", {})
+ABBREVIATIONS: dict[str, dict[str, str]] = {
+    question_id: names
+    for question_id, names in VOCABULARY.get("abbreviations", {}).items()
+    if isinstance(names, dict)
+}
+ABBREVIATIONS_ALSO_WORDS = frozenset(VOCABULARY.get("abbreviations", {}).get("also_words", ()))
 
 
 def _place_words(question_id: str, words: list[str]) -> list[str]:
@@ -334,6 +339,9 @@ def _place_words(question_id: str, words: list[str]) -> list[str]:
             index += 2
             continue
         spelled = short.get(word)
+        a_place_alone = (following,) in vocabulary.single_phrases
+        if word in ABBREVIATIONS_ALSO_WORDS and a_place_alone:
+            spelled = None  # "no sac": the answer no, then a place
         if spelled is not None and (spelled, following) in vocabulary.word_pairs:
             word = spelled
         result.append(word)
@@ -541,8 +549,6 @@ def understand(question_id: str, text: str, this_year: int) -> Fact | None:
 
 
 MINOR_AGES: dict[str, dict[str, Any]] = VOCABULARY.get("minor_ages", {})
-
-
 MINOR_AGE_RANGE = range(10, 18)
 
 

@@ -99,6 +99,7 @@ PLACES = [
     ("en", "Orange Vale", "sacramento"),
     ("en", "Orange-vale", "sacramento"),
     ("en", "no", "other"),  # "no" alone is still the answer no
+    ("en", "no, Sac", None),  # a "no" and a place: asked again
     ("en", "north of Sacramento", None),  # near it is not in it
     ("es", "cerca de Sacramento", None),
 ]
