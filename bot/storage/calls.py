@@ -26,6 +26,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     PrimaryKeyConstraint,
+    Select,
     String,
     Text,
     bindparam,
@@ -255,7 +256,7 @@ STEPS_KEPT = timedelta(days=1)
 ERASED_CALL_ID = "erased-"
 
 
-def forget_call_ids(conversation_ids: list[int]) -> None:
+def forget_call_ids(conversation_ids: Select[int]) -> None:
     """The purge: these conversations' calls keep how they ended, not Twilio's id for them
     (Twilio's logs tie it to the caller's number). The column is unique and required, so each
     gets a random stand-in that no webhook will ever name."""

@@ -7,8 +7,8 @@ conversation with nothing recent loses its number, its state, its keyed phone ha
 opt-out, so its checks can no longer be tied to a number by anyone, key or not. A number that
 had opted out is remembered in ``opt_out`` by its hash alone, linked to nothing and written in
 the order of the hashes, so nobody who texted STOP is answered again; one that had opted back
-in is taken off it. The TwiML kept to answer a call's
-repeated webhooks goes a day after the call began, whether or not Twilio reported its end.
+in is taken off it. The TwiML kept to answer a call's repeated webhooks goes a day after the
+call began, whether or not Twilio reported its end.
 """
 
 from __future__ import annotations
@@ -60,9 +60,8 @@ def _erase_conversations(cutoff: datetime) -> int:
     recent = exists().where(
         and_(Inquiry.conversation_id == Conversation.id, Inquiry.updated_at >= cutoff)
     )
-    stale = db.session.scalars(
-        select(Conversation).where(Conversation.updated_at < cutoff, ~recent)
-    ).all()
+    is_stale = and_(Conversation.updated_at < cutoff, ~recent)
+    stale = db.session.scalars(select(Conversation).where(is_stale)).all()
     opted_out = {c.phone_hash: c.opted_out for c in stale if c.phone_hash is not None}
     erased = 0
     for conversation in stale:
@@ -76,7 +75,7 @@ def _erase_conversations(cutoff: datetime) -> int:
             conversation.opted_out = False
             erased += 1
     _remember_opt_outs(opted_out)
-    calls.forget_call_ids([conversation.id for conversation in stale])
+    calls.forget_call_ids(select(Conversation.id).where(is_stale))
     return erased
 
 

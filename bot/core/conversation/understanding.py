@@ -32,6 +32,8 @@ HEDGE = "hedge"
 PURPOSE = "purpose"  # selling said as the purpose of an act ("to sell"): the act decides
 NEUTRAL = "neutral"  # words read so that they hide an answer they only look like ("gave me")
 NEGATORS = frozenset(VOCABULARY["negators"])
+#: Negators of what follows inside a sentence: ``NEGATORS`` and the Spanish "no" ("no cultivo").
+SENTENCE_NEGATORS = NEGATORS | frozenset(VOCABULARY["sentence_negators"])
 AGE_WORDS = frozenset(("was", "age", "aged", "tenia", "edad"))
 VAGUE_AFTER = frozenset(("s", "years", "year", "yrs", "anos", "ano"))
 DATE = re.compile(r"\b(?:\d{1,2}[/.-]){1,2}(\d{4})\b|\b\d{1,2}[/.-]\d{1,2}[/.-](\d{2})\b")
@@ -113,7 +115,6 @@ class Vocabulary:
     alone: dict[str, Fact] = field(default_factory=dict)
     purpose: Purpose | None = None
     negatable: frozenset[Fact] = frozenset()  # answers that "not" just before takes away
-    act_negators: frozenset[str] = frozenset()
     single_phrases: frozenset[Phrase] = frozenset()  # the phrases of one word
     word_pairs: frozenset[tuple[str, str]] = frozenset()  # every phrase's first two words
 
@@ -146,7 +147,7 @@ class Vocabulary:
             return value.narrowed(part) if part else value
         if value in self.negated and NEGATORS.intersection(before[-2:]):
             return self.negated[value]
-        if value in self.negatable and self.act_negators.intersection(before[-2:]):
+        if value in self.negatable and SENTENCE_NEGATORS.intersection(before[-2:]):
             return NEUTRAL
         return value
 
@@ -273,7 +274,6 @@ def _compile(question_id: str) -> Vocabulary:
         for text in texts
     }
     purpose = VOCABULARY["purposes"].get(question_id)
-    negatable = VOCABULARY.get("negatable", {}).get(question_id, {})
     return Vocabulary(
         tuple(pairs),
         first_words,
@@ -284,8 +284,7 @@ def _compile(question_id: str) -> Vocabulary:
         fillers,
         alone,
         Purpose(purpose["alone"], purpose["of"]) if purpose else None,
-        frozenset(negatable.get("answers", ())),
-        NEGATORS | frozenset(negatable.get("negators", ())),
+        frozenset(VOCABULARY["negatable"].get(question_id, ())),
         frozenset(phrase for phrase, _ in pairs if len(phrase) == 1),
         frozenset((phrase[0], phrase[1]) for phrase, _ in pairs if len(phrase) > 1),
     )
@@ -410,8 +409,6 @@ AGE_AFTER = _age_phrases("or_older", "or_younger", "decade_after", "not_yet", "a
 AGE_UNITS = frozenset(VOCABULARY["ages"]["units"])
 #: Every age: a number that is no age at the time ("15 years ago") names no answer.
 ANY_AGE = Years(0, _YEAR_AGE_MAX)
-#: Before "yet", one of these makes "not 18 yet" (Spanish "no" included: "no tenía 18 todavía").
-NOT_YET_NEGATORS = NEGATORS | {"no"}
 NOT_YET_WORDS = frozenset(VOCABULARY["ages"]["not_yet"])
 
 
@@ -437,7 +434,7 @@ def _bound(kind: str, age: int) -> Years | None:
 def _negated_from(words: list[str], index: int) -> int | None:
     """Where a "not" just before the number at ``index`` stands, if one does."""
     for start in range(index - 1, max(index - 3, -1), -1):
-        if words[start] in NOT_YET_NEGATORS:
+        if words[start] in SENTENCE_NEGATORS:
             return start
     return None
 
