@@ -1,7 +1,7 @@
 """SMS webhook throughput: the project against the floor app, on the same machine, in one run.
 
     .venv/bin/python bench/sms_throughput.py [--seconds 10] [--warm-up 3] [--rounds 5]
-        [--before DIR] [--postgres postgresql://postgres@127.0.0.1:5432/test]
+        [--before DIR] [--postgres postgresql://postgres@127.0.0.1:5432/test] [--interleave N]
 
 Each server is started as it is meant to run, on a fresh SQLite database: the floor app
 (../shared/bench/floor_app.py) plainly, `gunicorn -w 2 -b ADDRESS floor_app:app`, and the
@@ -12,6 +12,8 @@ project as its Procfile starts it, `gunicorn app:app` (gunicorn.conf.py, rate li
 after round, each round starting with the next server: floor, project (and, with
 ``--before``, an earlier checkout of the project at DIR, e.g. a `git worktree`, run with its
 own .venv when it has one, else with this virtualenv).
+``--interleave N`` reorders the load so that N residents' texts take turns (a diagnostic; the
+figure that counts is the load as generated).
 Prints requests/s, p50 and p99 of every run, each round's ratio to the floor, the median ratio
 and its spread, errors, and each project worker's memory after the load.
 """
@@ -214,7 +216,41 @@ def _load_script(server: Gunicorn, folder: Path, start: int) -> Path:
         ],
         check=True,
     )
+    if INTERLEAVE["residents"]:
+        _interleave(script, INTERLEAVE["residents"])
     return script
+
+
+#: With ``--interleave N`` the load's texts are reordered, N residents' texts in turn.
+INTERLEAVE = {"residents": 0}
+_REQUEST_ROWS = re.compile(r"(local reqs = \{\n)(.*?)(\n\}\n)", re.S)
+
+
+def _interleave(script: Path, residents: int) -> None:
+    """Reorder the load so that N residents take turns, each keeping the order (and the
+    repeats) of their own texts. As generated, one resident's ten texts come one after another,
+    so the texts in flight at once are mostly the same resident's, and a text waits for the
+    resident's previous one to be stored (their thread is locked until it commits). A
+    diagnostic, never the measured figure: it tells that waiting from the work a text costs."""
+    found = _REQUEST_ROWS.search(script.read_text())
+    assert found is not None, "make_sms_load.py changed the shape of its script"
+    rows = found.group(2).splitlines()
+    by_resident: list[list[str]] = []
+    last = None
+    for row in rows:
+        sender = re.search(r"From=([^&]+)", row)
+        assert sender is not None
+        if sender.group(1) != last:
+            by_resident.append([])
+            last = sender.group(1)
+        by_resident[-1].append(row)
+    ordered = []
+    for first in range(0, len(by_resident), residents):
+        group = by_resident[first : first + residents]
+        for turn in range(max(len(texts) for texts in group)):
+            ordered += [texts[turn] for texts in group if turn < len(texts)]
+    text = script.read_text()
+    script.write_text(text[: found.start(2)] + "\n".join(ordered) + text[found.end(2) :])
 
 
 def _wrk(server: Gunicorn, script: Path, seconds: int) -> str:
@@ -287,7 +323,15 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--before", type=Path, help="an earlier checkout of the project")
     parser.add_argument("--postgres", help="e.g. postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument(
+        "--interleave",
+        type=int,
+        default=0,
+        metavar="N",
+        help="diagnostic: N residents' texts in turn instead of each resident's one after another",
+    )
     args = parser.parse_args()
+    INTERLEAVE["residents"] = args.interleave
     if args.postgres:
         POSTGRES["url"] = args.postgres
     if not shutil.which("wrk"):

@@ -35,3 +35,24 @@ def test_the_outbound_bench_drains_every_text_once_never_above_the_rate(database
     report = bench_module("outbound_texts").run_drain(database_url, texts=30, rate=20.0, workers=2)
     assert (report.sent, report.duplicated, report.missing) == (30, 0, 0)
     assert report.measured_rate <= report.configured_rate * 1.10
+
+
+def test_interleaving_the_load_takes_residents_in_turn_and_keeps_each_ones_order(tmp_path):
+    """``--interleave``: the same requests, N residents in turn, each resident's texts (and
+    Twilio's repeats) still in their own order."""
+    throughput = bench_module("sms_throughput")
+    rows = [
+        '{"From=%2B19160000001&Body=Hi&MessageSid=SM1","s1"},',
+        '{"From=%2B19160000001&Body=yes&MessageSid=SM2","s2"},',
+        '{"From=%2B19160000001&Body=yes&MessageSid=SM2","s2"},',
+        '{"From=%2B19160000002&Body=Hi&MessageSid=SM3","s3"},',
+        '{"From=%2B19160000002&Body=yes&MessageSid=SM4","s4"},',
+        '{"From=%2B19160000003&Body=Hi&MessageSid=SM5","s5"},',
+    ]
+    script = tmp_path / "load.lua"
+    script.write_text("local reqs = {\n" + "\n".join(rows) + "\n}\nlocal i = 0\nrequest = nil\n")
+    throughput._interleave(script, 2)
+    text = script.read_text()
+    assert text.endswith("\n}\nlocal i = 0\nrequest = nil\n")
+    sids = [row.split("MessageSid=")[1].split('"')[0] for row in text.splitlines()[1:7]]
+    assert sids == ["SM1", "SM3", "SM2", "SM4", "SM2", "SM5"]
