@@ -223,7 +223,7 @@ def _load_script(server: Gunicorn, folder: Path, start: int) -> Path:
 
 #: With ``--interleave N`` the load's texts are reordered, N residents' texts in turn.
 INTERLEAVE = {"residents": 0}
-_REQUEST_ROWS = re.compile(r"(local reqs = \{\n)(.*?)(\n\}\n)", re.S)
+_REQUEST_ROWS = re.compile(r"local reqs = \{\n(.*?)\n\}\n", re.S)
 
 
 def _interleave(script: Path, residents: int) -> None:
@@ -232,9 +232,10 @@ def _interleave(script: Path, residents: int) -> None:
     so the texts in flight at once are mostly the same resident's, and a text waits for the
     resident's previous one to be stored (their thread is locked until it commits). A
     diagnostic, never the measured figure: it tells that waiting from the work a text costs."""
-    found = _REQUEST_ROWS.search(script.read_text())
+    text = script.read_text()
+    found = _REQUEST_ROWS.search(text)
     assert found is not None, "make_sms_load.py changed the shape of its script"
-    rows = found.group(2).splitlines()
+    rows = found.group(1).splitlines()
     by_resident: list[list[str]] = []
     last = None
     for row in rows:
@@ -249,8 +250,7 @@ def _interleave(script: Path, residents: int) -> None:
         group = by_resident[first : first + residents]
         for turn in range(max(len(texts) for texts in group)):
             ordered += [texts[turn] for texts in group if turn < len(texts)]
-    text = script.read_text()
-    script.write_text(text[: found.start(2)] + "\n".join(ordered) + text[found.end(2) :])
+    script.write_text(text[: found.start(1)] + "\n".join(ordered) + text[found.end(1) :])
 
 
 def _wrk(server: Gunicorn, script: Path, seconds: int) -> str:
