@@ -7,18 +7,20 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bot import clock
 from bot.clock import COUNTY_TIME
 from bot.jobs import tasks
 from bot.service import outbound_texts
 from bot.service.outbound_texts import Queued, Refused, Sender
 from bot.storage import outbound_texts as store
+from bot.storage import retention
 from bot.storage.db import db
 from bot.storage.models import Inquiry
 from bot.storage.staff import AuditEvent, staff_by_email
@@ -424,3 +426,19 @@ def test_without_the_settings_to_send_texts_wait_rather_than_fail(app, inquiry_i
     assert text_row(app, inquiry_id).status == "waiting"
     assert drain(app) == 1
     assert len(standin.messages()) == 1
+
+
+def test_the_purge_keeps_a_texts_status_but_not_its_words_or_twilios_id(app, inquiry_id):
+    """Twilio's logs tie a message's id to the number it went to: after the retention period
+    the text keeps what became of it, not what it said nor that id."""
+    queue(app, inquiry_id, "Please call the District Attorney at 916-874-6218.")
+    assert drain(app) == 1
+    with app.app_context():
+        assert db.session.scalar(select(store.OutboundText.twilio_sid)) is not None
+        retention.purge(clock.now() + timedelta(days=400), retention_days=365)
+        body, sid, status = db.session.execute(
+            select(
+                store.OutboundText.body, store.OutboundText.twilio_sid, store.OutboundText.status
+            )
+        ).one()
+    assert (body, sid, status) == (None, None, "queued")

@@ -99,9 +99,14 @@ def test_after_a_purge_nothing_pairs_an_opted_out_number_with_its_check(app, cli
     purge(app)
     with app.app_context():
         assert db.session.scalar(select(Conversation.id).where(Conversation.opted_out)) is None
-        stored = list(db.session.execute(text("SELECT phone_hash FROM opt_out")).scalars())
-        assert sorted(stored) == sorted(keyed(phone) for phone in phones)
-        assert stored != [keyed(phone) for phone in phones], "stored in the threads' order"
+        # The order the rows lie in on disk (a plain SELECT may read them through the index).
+        physical = "ctid" if db.engine.dialect.name == "postgresql" else "rowid"
+        stored = list(
+            db.session.execute(
+                text(f"SELECT phone_hash FROM opt_out ORDER BY {physical}")
+            ).scalars()
+        )
+        assert stored == sorted(keyed(phone) for phone in phones), "not in the threads' order"
         sids = db.session.execute(
             text("SELECT count(*) FROM message WHERE twilio_sid IS NOT NULL")
         ).scalar_one()
