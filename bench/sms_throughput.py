@@ -31,6 +31,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -224,6 +225,7 @@ def _load_script(server: Gunicorn, folder: Path, start: int) -> Path:
 #: With ``--interleave N`` the load's texts are reordered, N residents' texts in turn.
 INTERLEAVE = {"residents": 0}
 _REQUEST_ROWS = re.compile(r"local reqs = \{\n(.*?)\n\}\n", re.S)
+_SENDER = re.compile(r"From=([^&]+)")
 
 
 def _interleave(script: Path, residents: int) -> None:
@@ -236,15 +238,7 @@ def _interleave(script: Path, residents: int) -> None:
     found = _REQUEST_ROWS.search(text)
     assert found is not None, "make_sms_load.py changed the shape of its script"
     rows = found.group(1).splitlines()
-    by_resident: list[list[str]] = []
-    last = None
-    for row in rows:
-        sender = re.search(r"From=([^&]+)", row)
-        assert sender is not None
-        if sender.group(1) != last:
-            by_resident.append([])
-            last = sender.group(1)
-        by_resident[-1].append(row)
+    by_resident = [list(texts) for _, texts in groupby(rows, key=_SENDER.findall)]
     ordered = []
     for first in range(0, len(by_resident), residents):
         group = by_resident[first : first + residents]
